@@ -1,0 +1,598 @@
+"""The Tracker application: one method per use case, the only way events get into the log."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from tracker.confidentiality import Sealer
+from tracker.domain import Commitment, Meeting, Receipt, Stamp, Team, TeamCode
+from tracker.domain.errors import (
+    ConcurrentEditConflict,
+    IdempotencyKeyReused,
+    InvalidValue,
+    MeetingOfAnotherTeam,
+    NotFound,
+    ReasonRequired,
+    TeamCodeTaken,
+)
+from tracker.domain.values import (
+    AgeBand,
+    CommitmentStatus,
+    Country,
+    Gender,
+    MeetingKind,
+    PublicDisplay,
+    Role,
+    Sector,
+    TeamKind,
+    Visibility,
+    derive_team_code,
+    parse,
+)
+from tracker.drafts import CommitmentDraft, DecisionDraft, MeetingRecorded
+from tracker.transcodings import TRANSCODINGS
+
+MAX_ATTEMPTS = 8
+SHORT_TEXT = 2_000
+LONG_TEXT = 50_000
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass
+class Outcome:
+    """What a command's work produced: the aggregates to save in one write, and the result to answer."""
+
+    aggregates: list[Aggregate]
+    result: dict[str, Any]
+    team_id: UUID
+    stamp: Stamp
+
+
+class Tracker(Application[UUID]):
+    name = "Tracker"
+    snapshotting_intervals: ClassVar = {Team: 50}
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        sealer: Sealer,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(env)
+        self.sealer = sealer
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.after_save: list[Callable[[], None]] = []
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        for transcoding in TRANSCODINGS:
+            transcoder.register(transcoding)
+
+    # Teams and members
+
+    def register_team(
+        self,
+        *,
+        name: str,
+        kind: str,
+        country: str,
+        region: str,
+        district: str,
+        municipality: str,
+        registered_on: date,
+        by: str,
+        code: str | None = None,
+        time_zone: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        team_kind = parse(TeamKind, kind, "kind")
+        team_country = parse(Country, country, "country")
+        zone = time_zone or team_country.time_zone
+        _check_time_zone(zone)
+
+        def work() -> Outcome:
+            stamp = Stamp(registered_on, by)
+            team_code = (code or "").strip().upper() or self._free_code(derive_team_code(name))
+            if self._exists(TeamCode, TeamCode.id_for(team_code)):
+                raise TeamCodeTaken(f"the team code {team_code} is taken; choose another")
+            team = Team.register(
+                team_id=uuid4(),
+                name=name,
+                code=team_code,
+                kind=team_kind,
+                country=team_country,
+                region=region,
+                district=district,
+                municipality=municipality,
+                time_zone=zone,
+                stamp=stamp,
+            )
+            return Outcome([team, TeamCode.claim(team, stamp)], {"id": team.id}, team.id, stamp)
+
+        return self._run("register_team", by, idempotency_key, work)["id"]
+
+    def rename_team(self, team_id: UUID, *, name: str, on: date, by: str) -> None:
+        def work() -> Outcome:
+            team = self._get(Team, team_id)
+            stamp = Stamp(on, by)
+            team.rename(name, stamp)
+            return Outcome([team], {"id": team.id}, team.id, stamp)
+
+        self._run("rename_team", by, None, work)
+
+    def add_member(
+        self,
+        team_id: UUID,
+        *,
+        name: str,
+        role: str,
+        sector: str,
+        gender: str,
+        age_band: str,
+        joined_on: date,
+        by: str,
+        public_display: str = PublicDisplay.FULL_NAME,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        values = {
+            "role": parse(Role, role, "role"),
+            "sector": parse(Sector, sector, "sector"),
+            "gender": parse(Gender, gender, "gender"),
+            "age_band": parse(AgeBand, age_band, "age_band"),
+            "public_display": parse(PublicDisplay, public_display, "public_display"),
+        }
+
+        def work() -> Outcome:
+            team = self._get(Team, team_id)
+            stamp = Stamp(joined_on, by)
+            member_id = uuid4()
+            team.add_member(member_id=member_id, name=name, stamp=stamp, **values)
+            return Outcome([team], {"id": member_id}, team.id, stamp)
+
+        return self._run("add_member", by, idempotency_key, work)["id"]
+
+    def change_member_role(
+        self, team_id: UUID, member_id: UUID, *, role: str, sector: str, on: date, by: str
+    ) -> None:
+        role_value, sector_value = parse(Role, role, "role"), parse(Sector, sector, "sector")
+
+        def work() -> Outcome:
+            team = self._get(Team, team_id)
+            stamp = Stamp(on, by)
+            team.change_member_role(member_id, role=role_value, sector=sector_value, stamp=stamp)
+            return Outcome([team], {"id": member_id}, team.id, stamp)
+
+        self._run("change_member_role", by, None, work)
+
+    def change_member_display(self, team_id: UUID, member_id: UUID, *, public_display: str, on: date, by: str) -> None:
+        display = parse(PublicDisplay, public_display, "public_display")
+
+        def work() -> Outcome:
+            team = self._get(Team, team_id)
+            stamp = Stamp(on, by)
+            team.change_member_display(member_id, public_display=display, stamp=stamp)
+            return Outcome([team], {"id": member_id}, team.id, stamp)
+
+        self._run("change_member_display", by, None, work)
+
+    def remove_member(self, team_id: UUID, member_id: UUID, *, reason: str, on: date, by: str) -> None:
+        reason_text = _reason(reason)
+
+        def work() -> Outcome:
+            team = self._get(Team, team_id)
+            stamp = Stamp(on, by)
+            team.remove_member(member_id, reason=self.sealer.seal(team.id, reason_text), stamp=stamp)
+            return Outcome([team], {"id": member_id}, team.id, stamp)
+
+        self._run("remove_member", by, None, work)
+
+    # Meetings and decisions
+
+    def record_meeting(
+        self,
+        team_id: UUID,
+        *,
+        held_on: date,
+        kind: str,
+        place: str,
+        by: str,
+        attendee_ids: Iterable[UUID] = (),
+        guests_female: int = 0,
+        guests_male: int = 0,
+        visiting_team_ids: Iterable[UUID] = (),
+        agenda: Iterable[str] = (),
+        minutes: str = "",
+        minutes_visibility: str = Visibility.TEAM,
+        decisions: Iterable[DecisionDraft] = (),
+        idempotency_key: str | None = None,
+    ) -> MeetingRecorded:
+        """Record a held meeting with its decisions and commitments, all in one atomic write."""
+        meeting_kind = parse(MeetingKind, kind, "kind")
+        visibility = parse(Visibility, minutes_visibility, "minutes_visibility")
+        agenda_items = [_text(item, "agenda", SHORT_TEXT) for item in agenda if item.strip()]
+        minutes_text = _text(minutes, "minutes", LONG_TEXT, required=False)
+        drafts = list(decisions)
+        visiting = list(visiting_team_ids)
+
+        def work() -> Outcome:
+            team = self._get(Team, team_id)
+            for visiting_id in visiting:
+                self._get(Team, visiting_id)
+            meeting_id = uuid4()
+            stamp = Stamp(held_on, by)
+            meeting = Meeting.hold(
+                meeting_id=meeting_id,
+                team=team,
+                kind=meeting_kind,
+                place=place,
+                attendee_ids=list(attendee_ids),
+                guests_female=guests_female,
+                guests_male=guests_male,
+                visiting_team_ids=visiting,
+                agenda=[self.sealer.seal(meeting_id, item) for item in agenda_items],
+                minutes=self.sealer.seal(meeting_id, minutes_text),
+                minutes_visibility=visibility,
+                today=self._today(team),
+                stamp=stamp,
+            )
+            decision_ids, commitments = self._record_decisions(team, meeting, drafts, stamp)
+            result = {
+                "id": meeting_id,
+                "decision_ids": decision_ids,
+                "commitment_ids": [commitment.id for commitment in commitments],
+            }
+            return Outcome([meeting, *commitments], result, team.id, stamp)
+
+        result = self._run("record_meeting", by, idempotency_key, work)
+        return MeetingRecorded(result["id"], list(result["decision_ids"]), list(result["commitment_ids"]))
+
+    def record_decision(
+        self, meeting_id: UUID, draft: DecisionDraft, *, on: date, by: str, idempotency_key: str | None = None
+    ) -> MeetingRecorded:
+        """Record a decision (with its commitments) of a meeting already recorded: a late entry."""
+
+        def work() -> Outcome:
+            meeting = self._get(Meeting, meeting_id)
+            team = self._get(Team, meeting.team_id)
+            stamp = Stamp(on, by)
+            decision_ids, commitments = self._record_decisions(team, meeting, [draft], stamp)
+            result = {"id": meeting.id, "decision_ids": decision_ids, "commitment_ids": [c.id for c in commitments]}
+            return Outcome([meeting, *commitments], result, team.id, stamp)
+
+        result = self._run("record_decision", by, idempotency_key, work)
+        return MeetingRecorded(result["id"], list(result["decision_ids"]), list(result["commitment_ids"]))
+
+    def correct_minutes(self, meeting_id: UUID, *, minutes: str, reason: str, on: date, by: str) -> None:
+        minutes_text, reason_text = _text(minutes, "minutes", LONG_TEXT), _reason(reason)
+
+        def work() -> Outcome:
+            meeting = self._get(Meeting, meeting_id)
+            stamp = Stamp(on, by)
+            meeting.correct_minutes(
+                minutes=self.sealer.seal(meeting.id, minutes_text),
+                reason=self.sealer.seal(meeting.id, reason_text),
+                stamp=stamp,
+            )
+            return Outcome([meeting], {"id": meeting.id}, meeting.team_id, stamp)
+
+        self._run("correct_minutes", by, None, work)
+
+    def annul_meeting(self, meeting_id: UUID, *, reason: str, on: date, by: str) -> None:
+        reason_text = _reason(reason)
+
+        def work() -> Outcome:
+            meeting = self._get(Meeting, meeting_id)
+            stamp = Stamp(on, by)
+            meeting.annul(reason=self.sealer.seal(meeting.id, reason_text), stamp=stamp)
+            return Outcome([meeting], {"id": meeting.id}, meeting.team_id, stamp)
+
+        self._run("annul_meeting", by, None, work)
+
+    def change_minutes_visibility(self, meeting_id: UUID, *, visibility: str, reason: str, on: date, by: str) -> None:
+        new_visibility, reason_text = parse(Visibility, visibility, "visibility"), _reason(reason)
+
+        def work() -> Outcome:
+            meeting = self._get(Meeting, meeting_id)
+            stamp = Stamp(on, by)
+            meeting.change_minutes_visibility(
+                visibility=new_visibility, reason=self.sealer.seal(meeting.id, reason_text), stamp=stamp
+            )
+            return Outcome([meeting], {"id": meeting.id}, meeting.team_id, stamp)
+
+        self._run("change_minutes_visibility", by, None, work)
+
+    def change_decision_visibility(
+        self, meeting_id: UUID, decision_id: UUID, *, visibility: str, reason: str, on: date, by: str
+    ) -> None:
+        new_visibility, reason_text = parse(Visibility, visibility, "visibility"), _reason(reason)
+
+        def work() -> Outcome:
+            meeting = self._get(Meeting, meeting_id)
+            stamp = Stamp(on, by)
+            meeting.change_decision_visibility(
+                decision_id, visibility=new_visibility, reason=self.sealer.seal(decision_id, reason_text), stamp=stamp
+            )
+            return Outcome([meeting], {"id": decision_id}, meeting.team_id, stamp)
+
+        self._run("change_decision_visibility", by, None, work)
+
+    # Commitments
+
+    def make_commitment(
+        self, meeting_id: UUID, decision_id: UUID, draft: CommitmentDraft, *, by: str, idempotency_key: str | None = None
+    ) -> UUID:
+        def work() -> Outcome:
+            meeting = self._get(Meeting, meeting_id)
+            team = self._get(Team, meeting.team_id)
+            commitment = self._make_commitment(team, meeting, decision_id, draft, by)
+            return Outcome([commitment], {"id": commitment.id}, team.id, Stamp(meeting.held_on, by))
+
+        return self._run("make_commitment", by, idempotency_key, work)["id"]
+
+    def report_follow_up(
+        self,
+        commitment_id: UUID,
+        *,
+        on: date,
+        status: str,
+        by: str,
+        note: str = "",
+        meeting_id: UUID | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        new_status = parse(CommitmentStatus, status, "status")
+        note_text = _text(note, "note", SHORT_TEXT, required=False)
+
+        def work() -> Outcome:
+            commitment = self._get(Commitment, commitment_id)
+            team = self._get(Team, commitment.team_id)
+            if meeting_id is not None and self._get(Meeting, meeting_id).team_id != commitment.team_id:
+                raise MeetingOfAnotherTeam("the follow-up meeting is another team's")
+            stamp = Stamp(on, by)
+            commitment.report_follow_up(
+                origin=self._get(Meeting, commitment.meeting_id),
+                status=new_status,
+                note=self.sealer.seal(commitment.decision_id, note_text),
+                meeting_id=meeting_id,
+                today=self._today(team),
+                stamp=stamp,
+            )
+            return Outcome([commitment], {"id": commitment.id}, team.id, stamp)
+
+        return self._run("report_follow_up", by, idempotency_key, work)["id"]
+
+    def revise_due_date(
+        self, commitment_id: UUID, *, due_on: date, reason: str, on: date, by: str, idempotency_key: str | None = None
+    ) -> UUID:
+        reason_text = _reason(reason)
+
+        def work() -> Outcome:
+            commitment = self._get(Commitment, commitment_id)
+            stamp = Stamp(on, by)
+            commitment.revise_due_date(
+                origin=self._get(Meeting, commitment.meeting_id),
+                due_on=due_on,
+                reason=self.sealer.seal(commitment.decision_id, reason_text),
+                stamp=stamp,
+            )
+            return Outcome([commitment], {"id": commitment.id}, commitment.team_id, stamp)
+
+        return self._run("revise_due_date", by, idempotency_key, work)["id"]
+
+    def hand_over(
+        self,
+        commitment_id: UUID,
+        *,
+        reason: str,
+        on: date,
+        by: str,
+        owner_member_id: UUID | None = None,
+        owner_body: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        reason_text = _reason(reason)
+        body_text = _text(owner_body, "owner_body", SHORT_TEXT) if owner_body else None
+
+        def work() -> Outcome:
+            commitment = self._get(Commitment, commitment_id)
+            stamp = Stamp(on, by)
+            commitment.hand_over(
+                origin=self._get(Meeting, commitment.meeting_id),
+                team=self._get(Team, commitment.team_id),
+                owner_member_id=owner_member_id,
+                owner_body=self.sealer.seal(commitment.decision_id, body_text) if body_text else None,
+                reason=self.sealer.seal(commitment.decision_id, reason_text),
+                stamp=stamp,
+            )
+            return Outcome([commitment], {"id": commitment.id}, commitment.team_id, stamp)
+
+        return self._run("hand_over", by, idempotency_key, work)["id"]
+
+    def reopen_commitment(self, commitment_id: UUID, *, reason: str, on: date, by: str) -> None:
+        reason_text = _reason(reason)
+
+        def work() -> Outcome:
+            commitment = self._get(Commitment, commitment_id)
+            stamp = Stamp(on, by)
+            commitment.reopen(
+                origin=self._get(Meeting, commitment.meeting_id),
+                reason=self.sealer.seal(commitment.decision_id, reason_text),
+                stamp=stamp,
+            )
+            return Outcome([commitment], {"id": commitment.id}, commitment.team_id, stamp)
+
+        self._run("reopen_commitment", by, None, work)
+
+    def change_commitment_visibility(
+        self, commitment_id: UUID, *, visibility: str, reason: str, on: date, by: str
+    ) -> None:
+        new_visibility, reason_text = parse(Visibility, visibility, "visibility"), _reason(reason)
+
+        def work() -> Outcome:
+            commitment = self._get(Commitment, commitment_id)
+            stamp = Stamp(on, by)
+            commitment.change_visibility(
+                visibility=new_visibility, reason=self.sealer.seal(commitment.decision_id, reason_text), stamp=stamp
+            )
+            return Outcome([commitment], {"id": commitment.id}, commitment.team_id, stamp)
+
+        self._run("change_commitment_visibility", by, None, work)
+
+    # Reading
+
+    def team(self, team_id: UUID) -> Team:
+        return self._get(Team, team_id)
+
+    def meeting(self, meeting_id: UUID) -> Meeting:
+        return self._get(Meeting, meeting_id)
+
+    def commitment(self, commitment_id: UUID) -> Commitment:
+        return self._get(Commitment, commitment_id)
+
+    def today_for(self, team_id: UUID) -> date:
+        return self._today(self._get(Team, team_id))
+
+    # The machinery every command shares
+
+    def _run(self, command: str, by: str, idempotency_key: str | None, work: Callable[[], Outcome]) -> dict[str, Any]:
+        """Do a command's work and save it in one write; retry on a concurrent edit; answer repeats of a key once."""
+        if not by.strip():
+            raise InvalidValue("recorded_by", "every record says who made it")
+        receipt_id = Receipt.id_for(by, idempotency_key) if idempotency_key else None
+        for attempt in range(MAX_ATTEMPTS):
+            if receipt_id is not None and (earlier := self._earlier_result(receipt_id, command)) is not None:
+                return earlier
+            outcome = work()
+            if idempotency_key:
+                outcome.aggregates.append(
+                    Receipt.issue(
+                        idempotency_key=idempotency_key,
+                        command=command,
+                        result=outcome.result,
+                        team_id=outcome.team_id,
+                        stamp=outcome.stamp,
+                    )
+                )
+            try:
+                self.save(*outcome.aggregates)
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.005 * 2**attempt))
+                continue
+            for listener in self.after_save:
+                listener()
+            return outcome.result
+        raise ConcurrentEditConflict(f"{command}: the record kept changing under us; nothing was saved, try again")
+
+    def _earlier_result(self, receipt_id: UUID, command: str) -> dict[str, Any] | None:
+        try:
+            receipt = self.repository.get(receipt_id)
+        except AggregateNotFoundError:
+            return None
+        if receipt.command != command:
+            raise IdempotencyKeyReused(f"this idempotency key was used for {receipt.command}, not {command}")
+        return receipt.result
+
+    def _record_decisions(
+        self, team: Team, meeting: Meeting, drafts: list[DecisionDraft], stamp: Stamp
+    ) -> tuple[list[UUID], list[Commitment]]:
+        decision_ids: list[UUID] = []
+        commitments: list[Commitment] = []
+        for index, draft in enumerate(drafts):
+            text = _text(draft.text, f"decisions[{index}].text", SHORT_TEXT)
+            visibility = parse(Visibility, draft.visibility, f"decisions[{index}].visibility")
+            decision_id = uuid4()
+            meeting.record_decision(
+                decision_id=decision_id, text=self.sealer.seal(decision_id, text), visibility=visibility, stamp=stamp
+            )
+            decision_ids.append(decision_id)
+            for position, commitment in enumerate(draft.commitments):
+                try:
+                    commitments.append(
+                        self._make_commitment(team, meeting, decision_id, commitment, stamp.recorded_by)
+                    )
+                except InvalidValue as error:
+                    error.field = f"decisions[{index}].commitments[{position}].{error.field}"
+                    raise
+        return decision_ids, commitments
+
+    def _make_commitment(
+        self, team: Team, meeting: Meeting, decision_id: UUID, draft: CommitmentDraft, by: str
+    ) -> Commitment:
+        description = _text(draft.description, "description", SHORT_TEXT)
+        body = _text(draft.owner_body, "owner_body", SHORT_TEXT) if draft.owner_body else None
+        return Commitment.make(
+            commitment_id=uuid4(),
+            team=team,
+            meeting=meeting,
+            decision_id=decision_id,
+            owner_member_id=draft.owner_member_id,
+            owner_body=self.sealer.seal(decision_id, body) if body else None,
+            description=self.sealer.seal(decision_id, description),
+            due_on=draft.due_on,
+            visibility=parse(Visibility, draft.visibility, "visibility"),
+            recorded_by=by,
+        )
+
+    def _get(self, aggregate_class: type[A], aggregate_id: UUID) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, aggregate_class):
+            raise NotFound(f"no {aggregate_class.__name__.lower()} {aggregate_id}")
+        return aggregate
+
+    def _exists(self, aggregate_class: type[Aggregate], aggregate_id: UUID) -> bool:
+        try:
+            self._get(aggregate_class, aggregate_id)
+        except NotFound:
+            return False
+        return True
+
+    def _free_code(self, derived: str) -> str:
+        if not self._exists(TeamCode, TeamCode.id_for(derived)):
+            return derived
+        for suffix in "BCDEFGHJKLMNPQRSTUVWXYZ":
+            candidate = derived + suffix
+            if not self._exists(TeamCode, TeamCode.id_for(candidate)):
+                return candidate
+        raise TeamCodeTaken(f"every code starting {derived} is taken; give one")
+
+    def _today(self, team: Team) -> date:
+        return self.clock().astimezone(ZoneInfo(team.time_zone)).date()
+
+
+def _text(value: str | None, field: str, limit: int, *, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidValue(field, "this cannot be empty")
+    if len(text) > limit:
+        raise InvalidValue(field, f"at most {limit} characters")
+    return text
+
+
+def _reason(value: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ReasonRequired("say why: every correction carries its reason")
+    return _text(text, "reason", SHORT_TEXT)
+
+
+def _check_time_zone(zone: str) -> None:
+    try:
+        ZoneInfo(zone)
+    except (KeyError, ValueError):
+        raise InvalidValue("time_zone", f"unknown time zone {zone!r}") from None

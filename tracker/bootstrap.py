@@ -1,0 +1,49 @@
+"""Wires one process's services from settings: the database, the key store, the application and its projections."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from tracker.application import Tracker
+from tracker.confidentiality import KeyStore, MasterKey, Sealer
+from tracker.config import Settings
+from tracker.persistence import create_database_engine, eventsourcing_env
+from tracker.projections import all_projections
+from tracker.projections.runner import ProjectionRunner
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    key_store: KeyStore
+    app: Tracker
+    projections: ProjectionRunner
+
+    def close(self) -> None:
+        self.app.close()
+        self.engine.dispose()
+
+
+def build_services(
+    settings: Settings | None = None,
+    *,
+    master_key: MasterKey | None = None,
+    clock: Callable[[], datetime] | None = None,
+    project_synchronously: bool = True,
+) -> Services:
+    """Everything one process needs; with `project_synchronously` read models catch up after every command."""
+    settings = settings or Settings.from_env()
+    engine = create_database_engine(settings.database_url)
+    master_key = master_key or MasterKey.load(os.environ.get("TRACKER_MASTER_KEY"), settings.master_key_file)
+    key_store = KeyStore(engine, master_key)
+    app = Tracker(eventsourcing_env(settings.database_url), sealer=Sealer(key_store), clock=clock)
+    projections = ProjectionRunner(app, engine, all_projections())
+    if project_synchronously:
+        app.after_save.append(projections.catch_up)
+    return Services(settings, engine, key_store, app, projections)

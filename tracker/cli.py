@@ -1,0 +1,157 @@
+"""The `tracker` command line: init, demo, serve, the event catalogue and projection rebuilds."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracker.config import Settings
+from tracker.confidentiality import MasterKey, MasterKeyError
+from tracker.domain.errors import DomainError
+
+EXIT_BAD_INPUT = 1
+EXIT_CONFIGURATION = 2
+
+
+class TrackerGroup(click.Group):
+    """Turns every domain or configuration error into one clear line on stderr and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MasterKeyError as error:
+            click.echo(f"tracker: {error.message}", err=True)
+            sys.exit(EXIT_CONFIGURATION)
+        except DomainError as error:
+            field = f" ({error.field})" if error.field else ""
+            click.echo(f"tracker: {error.message}{field}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+
+def cli_user() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _services(**kwargs: Any) -> Any:
+    from tracker.bootstrap import build_services
+
+    return build_services(**kwargs)
+
+
+@click.group(cls=TrackerGroup)
+def main() -> None:
+    """Partnership Tracker: every promise of a partnership team visible, every record trustworthy."""
+
+
+@main.command()
+def init() -> None:
+    """Create var/ with the instance folder and its secret keys, and the database's tables."""
+    settings = Settings.from_env()
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(settings.instance_dir, 0o700)
+    if not os.environ.get("TRACKER_MASTER_KEY") and not settings.master_key_file.exists():
+        MasterKey.generate().write(settings.master_key_file)
+        click.echo(f"created master key {settings.master_key_file} (mode 0600): back it up, apart from the data")
+    if not settings.secret_key_file.exists():
+        _write_secret(settings.secret_key_file, secrets.token_urlsafe(48))
+        click.echo(f"created session secret {settings.secret_key_file}")
+    if not settings.signing_key_file.exists():
+        _write_secret(settings.signing_key_file, _new_signing_key())
+        click.echo(f"created log signing key {settings.signing_key_file}")
+    services = _services(settings=settings)
+    services.projections.catch_up()
+    services.close()
+    click.echo(f"database ready: {_safe_url(settings.database_url)}")
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Load only when no team is registered yet.")
+def demo(if_empty: bool) -> None:
+    """Load a realistic demo: three teams in Kyrgyzstan, Tajikistan and Uzbekistan, a year of meetings."""
+    from tracker.demo import load_demo
+
+    services = _services()
+    try:
+        if if_empty and services.app.recorder.max_notification_id():
+            click.echo("demo not loaded: the database already holds records")
+            return
+        teams = load_demo(services.app, by=cli_user())
+        click.echo(f"demo loaded: {len(teams)} teams, {services.app.recorder.max_notification_id()} events")
+    finally:
+        services.close()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the web app (Flask's server; for production see the README)."""
+    from tracker.web import create_app
+
+    create_app().run(host=host, port=port)
+
+
+@main.group()
+def events() -> None:
+    """The event types of the record."""
+
+
+@events.command()
+def catalogue() -> None:
+    """Print docs/events.md: every event type with its fields, types and meaning."""
+    from tracker.catalogue import render_catalogue
+
+    click.echo(render_catalogue(), nl=False)
+
+
+@main.group()
+def projections() -> None:
+    """Read models built from the log."""
+
+
+@projections.command()
+@click.argument("name", required=False)
+def rebuild(name: str | None) -> None:
+    """Drop and rebuild one read model (or all) from the log, in batches."""
+    services = _services(project_synchronously=False)
+    try:
+        names = [name] if name else list(services.projections.projections)
+        unknown = set(names) - set(services.projections.projections)
+        if unknown:
+            raise DomainError(f"no projection named {', '.join(sorted(unknown))}", "name")
+        total = services.app.recorder.max_notification_id() or 0
+        for projection_name in names:
+            with click.progressbar(length=total, label=projection_name, file=sys.stderr) as bar:
+                services.projections.rebuild([projection_name], progress=bar.update)
+    finally:
+        services.close()
+
+
+def _write_secret(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text + "\n")
+
+
+def _new_signing_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+        .strip()
+    )
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

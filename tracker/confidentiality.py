@@ -1,0 +1,170 @@
+"""Free text sealed under per-item data keys; the keys wrapped by a master key, in a store outside the log."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
+from sqlalchemy import Column, DateTime, Engine, LargeBinary, MetaData, String, Table, insert, select, update
+
+from tracker.domain.errors import DomainError
+
+SEAL_PREFIX = "v1"
+_MASTER_CHECK_PLAINTEXT = b"partnership-tracker master key check"
+
+key_store_metadata = MetaData()
+data_keys = Table(
+    "data_keys",
+    key_store_metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("wrapped", LargeBinary, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("erased_at", DateTime(timezone=True), nullable=True),
+)
+key_store_settings = Table(
+    "key_store_settings",
+    key_store_metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+)
+
+
+class MasterKeyError(DomainError):
+    """The master key is missing, malformed or not the one the key store was made with."""
+
+
+class KeyErased(DomainError):
+    """The item's data key was destroyed: its text is gone for good."""
+
+
+class MasterKey:
+    def __init__(self, key: bytes) -> None:
+        if len(key) != 32:
+            raise MasterKeyError("the master key must be 32 bytes (44 characters of base64)")
+        self.key = key
+
+    @classmethod
+    def generate(cls) -> MasterKey:
+        return cls(secrets.token_bytes(32))
+
+    @classmethod
+    def from_text(cls, text: str) -> MasterKey:
+        try:
+            return cls(base64.b64decode(text.strip(), validate=True))
+        except ValueError:
+            raise MasterKeyError("the master key is not valid base64") from None
+
+    @classmethod
+    def load(cls, environ_value: str | None, key_file: Path) -> MasterKey:
+        """From TRACKER_MASTER_KEY if set, else from the key file that `tracker init` wrote."""
+        if environ_value:
+            return cls.from_text(environ_value)
+        if not key_file.exists():
+            raise MasterKeyError(f"no master key: set TRACKER_MASTER_KEY or run `tracker init` to create {key_file}")
+        return cls.from_text(key_file.read_text())
+
+    def as_text(self) -> str:
+        return base64.b64encode(self.key).decode()
+
+    def write(self, key_file: Path) -> None:
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(self.as_text() + "\n")
+
+
+class KeyStore:
+    """Data keys wrapped (RFC 3394) by the master key; never part of the event log or its exports."""
+
+    def __init__(self, engine: Engine, master_key: MasterKey) -> None:
+        self.engine = engine
+        self.master_key = master_key
+        key_store_metadata.create_all(engine)
+        self._check_master_key()
+
+    def _check_master_key(self) -> None:
+        with self.engine.begin() as conn:
+            check = conn.execute(
+                select(key_store_settings.c.value).where(key_store_settings.c.name == "master_check")
+            ).scalar()
+            if check is None:
+                nonce = secrets.token_bytes(12)
+                sealed = nonce + AESGCM(self.master_key.key).encrypt(nonce, _MASTER_CHECK_PLAINTEXT, None)
+                conn.execute(insert(key_store_settings).values(name="master_check", value=sealed))
+                return
+        try:
+            AESGCM(self.master_key.key).decrypt(check[:12], check[12:], None)
+        except InvalidTag:
+            raise MasterKeyError("wrong master key: it is not the key this database's data keys were wrapped with")
+
+    def create(self, key_id: UUID) -> bytes:
+        """Make and store a new data key; an existing one is kept (an orphan key is harmless)."""
+        existing = self.get(key_id)
+        if existing is not None:
+            return existing
+        key = AESGCM.generate_key(bit_length=256)
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(data_keys).values(
+                    key_id=key_id.hex, wrapped=aes_key_wrap(self.master_key.key, key), created_at=datetime.now(UTC)
+                )
+            )
+        return key
+
+    def get(self, key_id: UUID) -> bytes | None:
+        """The data key, or None if there never was one; raises KeyErased if it was destroyed."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(data_keys.c.wrapped, data_keys.c.erased_at).where(data_keys.c.key_id == key_id.hex)
+            ).first()
+        if row is None:
+            return None
+        if row.wrapped is None:
+            raise KeyErased(f"the text of item {key_id} was erased on {row.erased_at:%Y-%m-%d}")
+        try:
+            return aes_key_unwrap(self.master_key.key, row.wrapped)
+        except InvalidUnwrap:
+            raise MasterKeyError("a data key does not unwrap under this master key") from None
+
+    def destroy(self, key_id: UUID) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(data_keys).where(data_keys.c.key_id == key_id.hex).values(wrapped=None, erased_at=datetime.now(UTC))
+            )
+
+
+class Sealer:
+    """Seals and opens free text: AES-256-GCM under the item's data key, bound to the key id."""
+
+    def __init__(self, key_store: KeyStore) -> None:
+        self.key_store = key_store
+
+    def seal(self, key_id: UUID, text: str) -> str:
+        key = self.key_store.create(key_id)
+        nonce = secrets.token_bytes(12)
+        ciphertext = AESGCM(key).encrypt(nonce, text.encode(), key_id.bytes)
+        return f"{SEAL_PREFIX}:{key_id.hex}:{base64.b64encode(nonce + ciphertext).decode()}"
+
+    def open(self, sealed: str) -> str:
+        key_id, blob = parse_sealed(sealed)
+        key = self.key_store.get(key_id)
+        if key is None:
+            raise KeyErased(f"no data key for item {key_id}")
+        try:
+            return AESGCM(key).decrypt(blob[:12], blob[12:], key_id.bytes).decode()
+        except InvalidTag:
+            raise MasterKeyError(f"sealed text under {key_id} does not open with its key") from None
+
+
+def parse_sealed(sealed: str) -> tuple[UUID, bytes]:
+    prefix, key_hex, payload = sealed.split(":", 2)
+    if prefix != SEAL_PREFIX:
+        raise ValueError(f"unknown sealed text format {prefix!r}")
+    return UUID(hex=key_hex), base64.b64decode(payload)

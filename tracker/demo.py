@@ -1,0 +1,243 @@
+"""A realistic demo: three teams in Kyrgyzstan, Tajikistan and Uzbekistan, and a year of monthly meetings."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID
+
+from tracker.application import Tracker
+from tracker.drafts import CommitmentDraft, DecisionDraft
+
+
+@dataclass(frozen=True)
+class DemoTeam:
+    name: str
+    kind: str
+    country: str
+    region: str
+    district: str
+    municipality: str
+    place: str
+    members: list[tuple[str, str, str, str, str]]  # name, role, sector, gender, age band
+    bodies: list[str]
+    promises: list[tuple[str, str, str]]  # decision, commitment, visibility
+    confidential: list[tuple[str, str]]
+    notes: dict[str, str]
+
+
+TEAMS = [
+    DemoTeam(
+        name="Нариман",
+        kind="LCPC",
+        country="KG",
+        region="Ош облусу",
+        district="Кара-Суу району",
+        municipality="Нариман айыл өкмөтү",
+        place="Нариман айыл өкмөтүнүн залы",
+        members=[
+            ("Айгүл Осмонова", "chair", "womens_committee", "female", "45_59"),
+            ("Бакыт Токтогулов", "member", "police", "male", "30_44"),
+            ("Нурлан Абдыкеримов", "member", "local_government", "male", "45_59"),
+            ("Гүлнара Жээнбекова", "secretary", "school", "female", "30_44"),
+            ("Эрмек Сыдыков", "member", "elders", "male", "60_plus"),
+            ("Чынара Мамытова", "member", "civil_society", "female", "30_44"),
+            ("Азамат Өмүрбеков", "member", "youth_committee", "male", "18_29"),
+            ("Айпери Ташиева", "member", "youth_committee", "female", "18_29"),
+            ("Молдо Үсөн Абдраимов", "member", "religious_leader", "male", "60_plus"),
+            ("Мээрим Сатыбалдиева", "member", "activist", "female", "18_29"),
+            ("Таалай Жунушов", "member", "local_government", "male", "30_44"),
+        ],
+        bodies=["Нариман айыл өкмөтү", "Кара-Суу райондук ички иштер бөлүмү"],
+        promises=[
+            ("Борбордук көчөгө жарык орнотуу", "Айыл өкмөтүнөн 12 чырак сатып алууну суроо", "public"),
+            ("Мектептин жанында кезмет уюштуруу", "Сабактан кийин мектептин жанында кезметке туруу", "public"),
+            ("Жаштар менен жолугушуу өткөрүү", "Тобокелдиги бар жаштар менен жолугушууну даярдоо", "team"),
+            ("Спорт аянтчасын оңдоо", "Спорт аянтчасын оңдоого акча издөө", "public"),
+            ("Мал уурулугунун алдын алуу", "Жайыттарда түнкү кезметтин тартибин түзүү", "public"),
+            ("Ата-энелер менен жыйын", "Мектептеги ата-энелер жыйынында коопсуздук тууралуу сүйлөө", "public"),
+        ],
+        confidential=[
+            ("Эрте никеге берилген кыздын абалы", "Үй-бүлө менен социалдык кызматкер аркылуу сүйлөшүү"),
+            ("Мектепте акча талап кылуу", "Класс жетекчилери менен жашыруун маек өткөрүү"),
+        ],
+        notes={"kept": "Аткарылды", "in_progress": "Иш жүрүп жатат", "not_kept": "Акча табылган жок"},
+    ),
+    DemoTeam(
+        name="Ворух",
+        kind="CPPT",
+        country="TJ",
+        region="Вилояти Суғд",
+        district="Ноҳияи Исфара",
+        municipality="Ҷамоати Ворух",
+        place="Бинои ҷамоат",
+        members=[
+            ("Фарзона Раҳимова", "chair", "local_government", "female", "45_59"),
+            ("Ҷамшед Қодиров", "member", "police", "male", "30_44"),
+            ("Зарина Ғафурова", "secretary", "womens_committee", "female", "30_44"),
+            ("Умед Ҳакимов", "member", "youth_committee", "male", "18_29"),
+            ("Мавҷуда Назарова", "member", "school", "female", "45_59"),
+            ("Сӯҳроб Шарипов", "member", "elders", "male", "60_plus"),
+            ("Ғайрат Ӯринов", "member", "religious_leader", "male", "45_59"),
+            ("Нигина Қурбонова", "member", "activist", "female", "18_29"),
+            ("Фирдавс Ҷӯраев", "member", "civil_society", "male", "30_44"),
+        ],
+        bodies=["Ҷамоати Ворух", "Шӯъбаи корҳои дохилии ноҳияи Исфара"],
+        promises=[
+            ("Равшан кардани кӯчаҳо", "Аз ҷамоат харидани чароғҳои кӯча", "public"),
+            ("Ҳифзи роҳи мактаб", "Навбатдорӣ дар назди мактаб пас аз дарс", "public"),
+            ("Вохӯрӣ бо ҷавонон", "Ташкили вохӯрӣ бо ҷавонони гурӯҳи хавф", "team"),
+            ("Таъмири майдончаи варзишӣ", "Ҷустуҷӯи маблағ барои таъмири майдонча", "public"),
+            ("Баҳсҳои об", "Ташкили шӯро барои тақсими оби обёрӣ", "public"),
+        ],
+        confidential=[
+            ("Ҷавоне, ки ба гурӯҳи ифротӣ наздик шудааст", "Сӯҳбат бо оила бо иштироки имом"),
+            ("Зӯроварӣ дар оила", "Ҳамроҳӣ кардани зан ба маркази кумак"),
+        ],
+        notes={"kept": "Иҷро шуд", "in_progress": "Дар ҷараён", "not_kept": "Маблағ ёфт нашуд"},
+    ),
+    DemoTeam(
+        name="Yangi hayot",
+        kind="CPPT",
+        country="UZ",
+        region="Fargʻona viloyati",
+        district="Margʻilon shahri",
+        municipality="Yangi hayot mahallasi",
+        place="Mahalla guzari",
+        members=[
+            ("Dilnoza Yoʻldosheva", "chair", "local_government", "female", "45_59"),
+            ("Gʻayrat Toʻxtayev", "member", "police", "male", "30_44"),
+            ("Shahnoza Qodirova", "secretary", "womens_committee", "female", "30_44"),
+            ("Oʻktam Rahimov", "member", "elders", "male", "60_plus"),
+            ("Jasur Ergashev", "member", "youth_committee", "male", "18_29"),
+            ("Mohira Sobirova", "member", "school", "female", "30_44"),
+            ("Abdulla Qori Nazarov", "member", "religious_leader", "male", "45_59"),
+            ("Sevara Mirzayeva", "member", "activist", "female", "18_29"),
+        ],
+        bodies=["Yangi hayot mahalla fuqarolar yigʻini", "Margʻilon shahar IIB"],
+        promises=[
+            ("Koʻchalarni yoritish", "Mahalla uchun 10 ta chiroq olish", "public"),
+            ("Maktab yoʻlida navbatchilik", "Darsdan keyin maktab oldida navbatchilik qilish", "public"),
+            ("Yoshlar bilan uchrashuv", "Xavf guruhidagi yoshlar bilan uchrashuv tashkil qilish", "team"),
+            ("Sport maydonchasini taʼmirlash", "Maydonchani taʼmirlash uchun mablagʻ topish", "public"),
+        ],
+        confidential=[
+            ("Maktabda pul talab qilish holati", "Sinf rahbarlari bilan maxfiy suhbat oʻtkazish"),
+        ],
+        notes={"kept": "Bajarildi", "in_progress": "Jarayonda", "not_kept": "Mablagʻ topilmadi"},
+    ),
+]
+
+
+def load_demo(app: Tracker, *, by: str, seed: int = 2015) -> list[UUID]:
+    """Record the demo through the application's own use cases; dates run over the year before today."""
+    rng = random.Random(seed)
+    team_ids = []
+    for spec in TEAMS:
+        team_ids.append(_load_team(app, spec, by, rng))
+    return team_ids
+
+
+def _load_team(app: Tracker, spec: DemoTeam, by: str, rng: random.Random) -> UUID:
+    today = app.clock().date()
+    start = date(today.year - 1, today.month, 1)
+    team_id = app.register_team(
+        name=spec.name,
+        kind=spec.kind,
+        country=spec.country,
+        region=spec.region,
+        district=spec.district,
+        municipality=spec.municipality,
+        registered_on=start - timedelta(days=30),
+        by=by,
+    )
+    members = [
+        app.add_member(
+            team_id,
+            name=name,
+            role=role,
+            sector=sector,
+            gender=gender,
+            age_band=age_band,
+            joined_on=start - timedelta(days=30),
+            public_display="initials" if sector == "youth_committee" and age_band == "18_29" else "full_name",
+            by=by,
+        )
+        for name, role, sector, gender, age_band in spec.members
+    ]
+    open_commitments: list[tuple[UUID, date]] = []
+    for month in range(12):
+        held_on = _monthly(start, month, rng)
+        if held_on > today:
+            break
+        follow_ups = [(cid, due) for cid, due in open_commitments if rng.random() < 0.6]
+        minutes_note = "; ".join(spec.notes.values())
+        recorded = app.record_meeting(
+            team_id,
+            held_on=held_on,
+            kind="town_meeting" if month % 4 == 3 else "regular",
+            place=spec.place,
+            attendee_ids=rng.sample(members, k=max(4, int(len(members) * rng.uniform(0.6, 0.95)))),
+            guests_female=rng.randint(0, 6),
+            guests_male=rng.randint(0, 6),
+            agenda=[promise[0] for promise in rng.sample(spec.promises, k=2)],
+            minutes=f"{spec.place}, {held_on.isoformat()}. {minutes_note}",
+            decisions=_decisions(spec, members, held_on, rng),
+            by=by,
+        )
+        for commitment_id, due_on in follow_ups:
+            status = _outcome(rng, held_on, due_on)
+            app.report_follow_up(
+                commitment_id, on=held_on, status=status, note=spec.notes.get(status, ""), meeting_id=recorded.id, by=by
+            )
+            if status != "in_progress":
+                open_commitments.remove((commitment_id, due_on))
+        commitments = [app.commitment(cid) for cid in recorded.commitment_ids]
+        open_commitments += [(c.id, c.due_on) for c in commitments]
+        if month == 5 and open_commitments:
+            commitment_id, due_on = open_commitments[0]
+            new_due = max(due_on, held_on) + timedelta(days=30)
+            app.revise_due_date(commitment_id, due_on=new_due, reason=spec.notes["in_progress"], on=held_on, by=by)
+            open_commitments[0] = (commitment_id, new_due)
+        if month == 7:
+            app.correct_minutes(
+                recorded.id, minutes=f"{spec.place}, {held_on.isoformat()}.", reason=spec.notes["kept"], on=held_on, by=by
+            )
+    return team_id
+
+
+def _monthly(start: date, month: int, rng: random.Random) -> date:
+    year, index = divmod(start.month - 1 + month, 12)
+    return date(start.year + year, index + 1, rng.randint(5, 20))
+
+
+def _decisions(spec: DemoTeam, members: list[UUID], held_on: date, rng: random.Random) -> list[DecisionDraft]:
+    decisions = []
+    for text, description, visibility in rng.sample(spec.promises, k=rng.randint(1, 2)):
+        owners = rng.sample(members, k=rng.randint(1, 2))
+        commitments = [
+            CommitmentDraft(description, held_on + timedelta(days=rng.choice([14, 30, 45, 60])), visibility, owner_member_id=o)
+            for o in owners
+        ]
+        if rng.random() < 0.3:
+            commitments.append(
+                CommitmentDraft(description, held_on + timedelta(days=30), visibility, owner_body=rng.choice(spec.bodies))
+            )
+        decisions.append(DecisionDraft(text, visibility, commitments))
+    if rng.random() < 0.35:
+        text, description = rng.choice(spec.confidential)
+        decisions.append(
+            DecisionDraft(
+                text,
+                "confidential",
+                [CommitmentDraft(description, held_on + timedelta(days=21), "confidential", owner_member_id=members[0])],
+            )
+        )
+    return decisions
+
+
+def _outcome(rng: random.Random, held_on: date, due_on: date) -> str:
+    if held_on <= due_on:
+        return rng.choice(["in_progress", "in_progress", "kept"])
+    return rng.choice(["kept", "kept", "partly_kept", "not_kept", "in_progress"])

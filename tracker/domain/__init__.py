@@ -1,0 +1,14 @@
+"""The domain: partnership teams, meetings, decisions and commitments, as aggregates of immutable events."""
+
+from tracker.domain.commitment import Commitment
+from tracker.domain.events import Sealed, Stamp, TrackedEvent
+from tracker.domain.meeting import Decision, Meeting
+from tracker.domain.receipt import Receipt
+from tracker.domain.team import Member, Team, TeamCode
+
+AGGREGATES = (Team, TeamCode, Meeting, Commitment, Receipt)
+
+__all__ = [
+    "AGGREGATES", "Commitment", "Decision", "Meeting", "Member", "Receipt", "Sealed", "Stamp", "Team",
+    "TeamCode", "TrackedEvent",
+]

@@ -1,0 +1,113 @@
+"""The domain's errors: each names the rule that was broken and, where one is at fault, the field."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command broke a rule of the domain; nothing was recorded."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        if field is not None:
+            self.field = field
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+class InvalidValue(DomainError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, field)
+
+
+class NotFound(DomainError):
+    """The team, meeting, decision, commitment or member named does not exist."""
+
+
+class TeamCodeTaken(DomainError):
+    field = "code"
+
+
+class UnknownMember(DomainError):
+    field = "member_id"
+
+
+class MemberAlreadyLeft(DomainError):
+    field = "member_id"
+
+
+class LeftBeforeJoined(DomainError):
+    field = "on"
+
+
+class AttendeeNotAMember(DomainError):
+    field = "attendees"
+
+
+class DateInFuture(DomainError):
+    pass
+
+
+class DueDateBeforeMeeting(DomainError):
+    field = "due_on"
+
+
+class DateBeforeMeeting(DomainError):
+    field = "on"
+
+
+class FollowUpOutOfOrder(DomainError):
+    field = "on"
+
+
+class OwnerNotAMember(DomainError):
+    field = "owner_member_id"
+
+
+class OwnerRequired(DomainError):
+    field = "owner"
+
+
+class SameOwner(DomainError):
+    field = "owner"
+
+
+class CommitmentAlreadyClosed(DomainError):
+    pass
+
+
+class CommitmentNotClosed(DomainError):
+    pass
+
+
+class MeetingAnnulled(DomainError):
+    pass
+
+
+class UnknownDecision(DomainError):
+    field = "decision_id"
+
+
+class VisibilityUnchanged(DomainError):
+    field = "visibility"
+
+
+class ReasonRequired(DomainError):
+    field = "reason"
+
+
+class MeetingOfAnotherTeam(DomainError):
+    field = "meeting_id"
+
+
+class IdempotencyKeyReused(DomainError):
+    """The same idempotency key was sent before with a different command."""
+
+    field = "idempotency_key"
+
+
+class ConcurrentEditConflict(DomainError):
+    """Others kept changing the same record; the command was not recorded, and may be sent again."""

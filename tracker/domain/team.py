@@ -1,0 +1,262 @@
+"""The partnership team aggregate: registration, name, and its members' comings and goings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from tracker.domain.errors import InvalidValue, LeftBeforeJoined, MemberAlreadyLeft, UnknownMember
+from tracker.domain.events import Sealed, Stamp, TrackedEvent
+from tracker.domain.values import (
+    TEAM_CODE_PATTERN,
+    AgeBand,
+    Country,
+    Gender,
+    PublicDisplay,
+    Role,
+    Sector,
+    TeamKind,
+)
+
+
+@dataclass(frozen=True)
+class Member:
+    id: UUID
+    name: str
+    role: Role
+    sector: Sector
+    gender: Gender
+    age_band: AgeBand
+    public_display: PublicDisplay
+    joined_on: date
+    left_on: date | None = None
+
+    def is_member_on(self, day: date) -> bool:
+        return self.joined_on <= day and (self.left_on is None or day < self.left_on)
+
+
+class Team(Aggregate):
+    class Event(TrackedEvent):
+        pass
+
+    class Registered(Event, Aggregate.Created):
+        """A partnership team was registered."""
+
+        name: str
+        code: str
+        kind: str
+        country: str
+        region: str
+        district: str
+        municipality: str
+        time_zone: str
+
+        def apply(self, team: Team) -> None:
+            team.name = self.name
+            team.code = self.code
+            team.kind = TeamKind(self.kind)
+            team.country = Country(self.country)
+            team.region = self.region
+            team.district = self.district
+            team.municipality = self.municipality
+            team.time_zone = self.time_zone
+            team.registered_on = self.business_date
+            team.members: dict[str, Member] = {}  # keyed by str(member id), so snapshots are JSON
+
+    class Renamed(Event):
+        """The team took a new name; its code stays."""
+
+        name: str
+
+        def apply(self, team: Team) -> None:
+            team.name = self.name
+
+    class MemberJoined(Event):
+        """A person joined the team, representing a sector."""
+
+        class_version = 2
+        member_id: UUID
+        name: str
+        role: str
+        sector: str
+        gender: str
+        age_band: str
+        public_display: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            """Version 1 had no public display: members then always appeared by full name."""
+            state["public_display"] = PublicDisplay.FULL_NAME.value
+
+        def apply(self, team: Team) -> None:
+            team.members[str(self.member_id)] = Member(
+                id=self.member_id,
+                name=self.name,
+                role=Role(self.role),
+                sector=Sector(self.sector),
+                gender=Gender(self.gender),
+                age_band=AgeBand(self.age_band),
+                public_display=PublicDisplay(self.public_display),
+                joined_on=self.business_date,
+            )
+
+    class MemberRoleChanged(Event):
+        """A member took another role on the team, or now represents another sector."""
+
+        member_id: UUID
+        role: str
+        sector: str
+
+        def apply(self, team: Team) -> None:
+            member = team.members[str(self.member_id)]
+            team.members[str(self.member_id)] = replace(member, role=Role(self.role), sector=Sector(self.sector))
+
+    class MemberDisplayChanged(Event):
+        """A member chose how public reports show them: full name, or role and initials."""
+
+        member_id: UUID
+        public_display: str
+
+        def apply(self, team: Team) -> None:
+            member = team.members[str(self.member_id)]
+            team.members[str(self.member_id)] = replace(member, public_display=PublicDisplay(self.public_display))
+
+    class MemberLeft(Event):
+        """A member left the team; the reason is sealed under the team's key."""
+
+        member_id: UUID
+        reason: Sealed
+
+        def apply(self, team: Team) -> None:
+            member = team.members[str(self.member_id)]
+            team.members[str(self.member_id)] = replace(member, left_on=self.business_date)
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        team_id: UUID,
+        name: str,
+        code: str,
+        kind: TeamKind,
+        country: Country,
+        region: str,
+        district: str,
+        municipality: str,
+        time_zone: str,
+        stamp: Stamp,
+    ) -> Team:
+        if not name.strip():
+            raise InvalidValue("name", "a team needs a name")
+        if not TEAM_CODE_PATTERN.match(code):
+            raise InvalidValue("code", "a team code is 2 to 8 Latin capital letters")
+        return cls._create(
+            cls.Registered,
+            id=team_id,
+            name=name.strip(),
+            code=code,
+            kind=kind.value,
+            country=country.value,
+            region=region.strip(),
+            district=district.strip(),
+            municipality=municipality.strip(),
+            time_zone=time_zone,
+            **stamp.fields(team_id),
+        )
+
+    def rename(self, name: str, stamp: Stamp) -> None:
+        if not name.strip():
+            raise InvalidValue("name", "a team needs a name")
+        self.trigger_event(self.Renamed, name=name.strip(), **stamp.fields(self.id))
+
+    def add_member(
+        self,
+        *,
+        member_id: UUID,
+        name: str,
+        role: Role,
+        sector: Sector,
+        gender: Gender,
+        age_band: AgeBand,
+        public_display: PublicDisplay,
+        stamp: Stamp,
+    ) -> None:
+        if not name.strip():
+            raise InvalidValue("name", "a member needs a name")
+        self.trigger_event(
+            self.MemberJoined,
+            member_id=member_id,
+            name=name.strip(),
+            role=role.value,
+            sector=sector.value,
+            gender=gender.value,
+            age_band=age_band.value,
+            public_display=public_display.value,
+            **stamp.fields(self.id),
+        )
+
+    def change_member_role(self, member_id: UUID, *, role: Role, sector: Sector, stamp: Stamp) -> None:
+        self._current_member(member_id)
+        self.trigger_event(
+            self.MemberRoleChanged, member_id=member_id, role=role.value, sector=sector.value, **stamp.fields(self.id)
+        )
+
+    def change_member_display(self, member_id: UUID, *, public_display: PublicDisplay, stamp: Stamp) -> None:
+        self._current_member(member_id)
+        self.trigger_event(
+            self.MemberDisplayChanged,
+            member_id=member_id,
+            public_display=public_display.value,
+            **stamp.fields(self.id),
+        )
+
+    def remove_member(self, member_id: UUID, *, reason: Sealed, stamp: Stamp) -> None:
+        member = self._current_member(member_id)
+        if stamp.business_date < member.joined_on:
+            raise LeftBeforeJoined(f"{member.name} joined on {member.joined_on}, after {stamp.business_date}")
+        self.trigger_event(self.MemberLeft, member_id=member_id, reason=reason, **stamp.fields(self.id))
+
+    def member(self, member_id: UUID) -> Member:
+        try:
+            return self.members[str(member_id)]
+        except KeyError:
+            raise UnknownMember(f"no member {member_id} in team {self.code}") from None
+
+    def members_on(self, day: date) -> set[UUID]:
+        return {member.id for member in self.members.values() if member.is_member_on(day)}
+
+    def _current_member(self, member_id: UUID) -> Member:
+        member = self.member(member_id)
+        if member.left_on is not None:
+            raise MemberAlreadyLeft(f"{member.name} left the team on {member.left_on}")
+        return member
+
+
+TEAM_CODE_NAMESPACE = UUID("5b0a3c1e-7f4d-4c51-9a57-2f3c1d0e8b11")
+
+
+class TeamCode(Aggregate):
+    """A team's short code, claimed once: its id derives from the code, so a second claim conflicts."""
+
+    class Event(TrackedEvent):
+        pass
+
+    class Claimed(Event, Aggregate.Created):
+        """A short code was taken by a team."""
+
+        code: str
+
+        def apply(self, claim: TeamCode) -> None:
+            claim.code = self.code
+            claim.team_id = self.team_id
+
+    @staticmethod
+    def id_for(code: str) -> UUID:
+        return uuid5(TEAM_CODE_NAMESPACE, code)
+
+    @classmethod
+    def claim(cls, team: Team, stamp: Stamp) -> TeamCode:
+        return cls._create(cls.Claimed, id=cls.id_for(team.code), code=team.code, **stamp.fields(team.id))

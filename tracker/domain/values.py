@@ -1,0 +1,128 @@
+"""The domain's vocabularies: kinds, countries, roles, sectors, statuses and visibility."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from tracker.domain.errors import InvalidValue
+
+
+class TeamKind(StrEnum):
+    CPPT = "CPPT"
+    LCPC = "LCPC"
+
+
+class Country(StrEnum):
+    KG = "KG"
+    TJ = "TJ"
+    UZ = "UZ"
+
+    @property
+    def time_zone(self) -> str:
+        return {"KG": "Asia/Bishkek", "TJ": "Asia/Dushanbe", "UZ": "Asia/Tashkent"}[self.value]
+
+
+class Role(StrEnum):
+    CHAIR = "chair"
+    SECRETARY = "secretary"
+    MEMBER = "member"
+
+
+class Sector(StrEnum):
+    POLICE = "police"
+    LOCAL_GOVERNMENT = "local_government"
+    ELDERS = "elders"
+    WOMENS_COMMITTEE = "womens_committee"
+    YOUTH_COMMITTEE = "youth_committee"
+    RELIGIOUS_LEADER = "religious_leader"
+    SCHOOL = "school"
+    CIVIL_SOCIETY = "civil_society"
+    ACTIVIST = "activist"
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+class AgeBand(StrEnum):
+    UNDER_18 = "under_18"
+    FROM_18_TO_29 = "18_29"
+    FROM_30_TO_44 = "30_44"
+    FROM_45_TO_59 = "45_59"
+    FROM_60 = "60_plus"
+
+    @property
+    def is_young(self) -> bool:
+        return self in (AgeBand.UNDER_18, AgeBand.FROM_18_TO_29)
+
+
+class PublicDisplay(StrEnum):
+    FULL_NAME = "full_name"
+    INITIALS = "initials"
+
+
+class MeetingKind(StrEnum):
+    REGULAR = "regular"
+    EXTRAORDINARY = "extraordinary"
+    TOWN_MEETING = "town_meeting"
+    EXCHANGE = "exchange"
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    TEAM = "team"
+    CONFIDENTIAL = "confidential"
+
+
+class CommitmentStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    KEPT = "kept"
+    PARTLY_KEPT = "partly_kept"
+    NOT_KEPT = "not_kept"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_closed(self) -> bool:
+        return self in CLOSED_STATUSES
+
+
+CLOSED_STATUSES = frozenset(
+    {CommitmentStatus.KEPT, CommitmentStatus.PARTLY_KEPT, CommitmentStatus.NOT_KEPT, CommitmentStatus.WITHDRAWN}
+)
+FOLLOW_UP_STATUSES = frozenset(set(CommitmentStatus) - {CommitmentStatus.OPEN})
+
+
+def parse(vocabulary: type[StrEnum], value: object, field: str) -> StrEnum:
+    """Turn a raw value into a member of a vocabulary, or raise InvalidValue naming the field."""
+    try:
+        return vocabulary(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in vocabulary)
+        raise InvalidValue(field, f"{value!r} is not one of: {allowed}") from None
+
+
+_CYRILLIC_TO_LATIN = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяңөүғӣқҳҷӯ",
+        ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+         "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "n", "o", "u", "g", "i", "q",
+         "h", "j", "u"],
+        strict=True,
+    )
+)
+
+
+def derive_team_code(name: str) -> str:
+    """A short Latin code from a team's name: the first three letters of its first word (Mirny -> MIR)."""
+    latin = "".join(_CYRILLIC_TO_LATIN.get(ch, ch) for ch in name.lower())
+    words = re.findall(r"[a-z]+", latin)
+    if not words:
+        raise InvalidValue("name", "a team name needs at least one letter")
+    letters = words[0] if len(words[0]) >= 3 or len(words) == 1 else "".join(words)
+    return letters[:3].upper().ljust(3, "X")
+
+
+TEAM_CODE_PATTERN = re.compile(r"^[A-Z]{2,8}$")

@@ -1,0 +1,30 @@
+"""What the use cases take in and give back: drafts of decisions and commitments, and a recorded meeting's ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class CommitmentDraft:
+    description: str
+    due_on: date
+    visibility: str
+    owner_member_id: UUID | None = None
+    owner_body: str | None = None
+
+
+@dataclass(frozen=True)
+class DecisionDraft:
+    text: str
+    visibility: str
+    commitments: list[CommitmentDraft] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MeetingRecorded:
+    id: UUID
+    decision_ids: list[UUID]
+    commitment_ids: list[UUID]

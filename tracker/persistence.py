@@ -1,0 +1,68 @@
+"""One database URL, two clients: eventsourcing's own recorder for the log, SQLAlchemy for everything beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from tracker.domain.errors import DomainError
+
+
+class BadDatabaseURL(DomainError):
+    field = "TRACKER_DATABASE_URL"
+
+
+def is_sqlite(database_url: str) -> bool:
+    return make_url(database_url).get_backend_name() == "sqlite"
+
+
+def eventsourcing_env(database_url: str) -> dict[str, str]:
+    """The environment for eventsourcing's own SQLite or PostgreSQL module, from our one URL."""
+    url = make_url(database_url)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise BadDatabaseURL("an in-memory SQLite database cannot be shared; give a file path")
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": url.database, "SQLITE_LOCK_TIMEOUT": "30"}
+    if backend == "postgresql":
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.database or "",
+            "POSTGRES_HOST": url.host or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": url.username or "",
+            "POSTGRES_PASSWORD": url.password or "",
+            "POSTGRES_LOCK_TIMEOUT": "30",
+        }
+    raise BadDatabaseURL(f"unsupported database {backend!r}: use sqlite:///PATH or postgresql://USER:PW@HOST/DB")
+
+
+def create_database_engine(database_url: str) -> Engine:
+    """A SQLAlchemy engine on the same database as the log (psycopg 3 for PostgreSQL, no second driver)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        return create_engine(url.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
+    eventsourcing_env(database_url)  # validates the path and creates its folder
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    _make_sqlite_transactions_immediate(engine)
+    return engine
+
+
+def _make_sqlite_transactions_immediate(engine: Engine) -> None:
+    # A deferred BEGIN that reads then writes fails at once with SQLITE_BUSY when another connection writes.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
