@@ -164,9 +164,7 @@ class Tracker(Application[UUID]):
 
         return self._run("add_member", by, idempotency_key, work)["id"]
 
-    def change_member_role(
-        self, team_id: UUID, member_id: UUID, *, role: str, sector: str, on: date, by: str
-    ) -> None:
+    def change_member_role(self, team_id: UUID, member_id: UUID, *, role: str, sector: str, on: date, by: str) -> None:
         role_value, sector_value = parse(Role, role, "role"), parse(Sector, sector, "sector")
 
         def work() -> Outcome:
@@ -332,7 +330,13 @@ class Tracker(Application[UUID]):
     # Commitments
 
     def make_commitment(
-        self, meeting_id: UUID, decision_id: UUID, draft: CommitmentDraft, *, by: str, idempotency_key: str | None = None
+        self,
+        meeting_id: UUID,
+        decision_id: UUID,
+        draft: CommitmentDraft,
+        *,
+        by: str,
+        idempotency_key: str | None = None,
     ) -> UUID:
         def work() -> Outcome:
             meeting = self._get(Meeting, meeting_id)
@@ -520,9 +524,7 @@ class Tracker(Application[UUID]):
             decision_ids.append(decision_id)
             for position, commitment in enumerate(draft.commitments):
                 try:
-                    commitments.append(
-                        self._make_commitment(team, meeting, decision_id, commitment, stamp.recorded_by)
-                    )
+                    commitments.append(self._make_commitment(team, meeting, decision_id, commitment, stamp.recorded_by))
                 except InvalidValue as error:
                     error.field = f"decisions[{index}].commitments[{position}].{error.field}"
                     raise

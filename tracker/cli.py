@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from tracker.config import Settings
 from tracker.confidentiality import MasterKey, MasterKeyError
+from tracker.config import Settings
 from tracker.domain.errors import DomainError
 
 EXIT_BAD_INPUT = 1
@@ -155,3 +155,7 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    main()

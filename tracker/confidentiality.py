@@ -102,7 +102,8 @@ class KeyStore:
         try:
             AESGCM(self.master_key.key).decrypt(check[:12], check[12:], None)
         except InvalidTag:
-            raise MasterKeyError("wrong master key: it is not the key this database's data keys were wrapped with")
+            message = "wrong master key: it is not the key this database's data keys were wrapped with"
+            raise MasterKeyError(message) from None
 
     def create(self, key_id: UUID) -> bytes:
         """Make and store a new data key; an existing one is kept (an orphan key is harmless)."""
@@ -136,7 +137,9 @@ class KeyStore:
     def destroy(self, key_id: UUID) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                update(data_keys).where(data_keys.c.key_id == key_id.hex).values(wrapped=None, erased_at=datetime.now(UTC))
+                update(data_keys)
+                .where(data_keys.c.key_id == key_id.hex)
+                .values(wrapped=None, erased_at=datetime.now(UTC))
             )
 
 

@@ -202,7 +202,11 @@ def _load_team(app: Tracker, spec: DemoTeam, by: str, rng: random.Random) -> UUI
             open_commitments[0] = (commitment_id, new_due)
         if month == 7:
             app.correct_minutes(
-                recorded.id, minutes=f"{spec.place}, {held_on.isoformat()}.", reason=spec.notes["kept"], on=held_on, by=by
+                recorded.id,
+                minutes=f"{spec.place}, {held_on.isoformat()}.",
+                reason=spec.notes["kept"],
+                on=held_on,
+                by=by,
             )
     return team_id
 
@@ -217,12 +221,16 @@ def _decisions(spec: DemoTeam, members: list[UUID], held_on: date, rng: random.R
     for text, description, visibility in rng.sample(spec.promises, k=rng.randint(1, 2)):
         owners = rng.sample(members, k=rng.randint(1, 2))
         commitments = [
-            CommitmentDraft(description, held_on + timedelta(days=rng.choice([14, 30, 45, 60])), visibility, owner_member_id=o)
+            CommitmentDraft(
+                description, held_on + timedelta(days=rng.choice([14, 30, 45, 60])), visibility, owner_member_id=o
+            )
             for o in owners
         ]
         if rng.random() < 0.3:
             commitments.append(
-                CommitmentDraft(description, held_on + timedelta(days=30), visibility, owner_body=rng.choice(spec.bodies))
+                CommitmentDraft(
+                    description, held_on + timedelta(days=30), visibility, owner_body=rng.choice(spec.bodies)
+                )
             )
         decisions.append(DecisionDraft(text, visibility, commitments))
     if rng.random() < 0.35:
@@ -231,7 +239,11 @@ def _decisions(spec: DemoTeam, members: list[UUID], held_on: date, rng: random.R
             DecisionDraft(
                 text,
                 "confidential",
-                [CommitmentDraft(description, held_on + timedelta(days=21), "confidential", owner_member_id=members[0])],
+                [
+                    CommitmentDraft(
+                        description, held_on + timedelta(days=21), "confidential", owner_member_id=members[0]
+                    )
+                ],
             )
         )
     return decisions

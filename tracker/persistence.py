@@ -27,7 +27,11 @@ def eventsourcing_env(database_url: str) -> dict[str, str]:
         if not url.database or url.database == ":memory:":
             raise BadDatabaseURL("an in-memory SQLite database cannot be shared; give a file path")
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": url.database, "SQLITE_LOCK_TIMEOUT": "30"}
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": url.database,
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
     if backend == "postgresql":
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",

@@ -9,6 +9,15 @@ from tracker.domain.team import Member, Team, TeamCode
 AGGREGATES = (Team, TeamCode, Meeting, Commitment, Receipt)
 
 __all__ = [
-    "AGGREGATES", "Commitment", "Decision", "Meeting", "Member", "Receipt", "Sealed", "Stamp", "Team",
-    "TeamCode", "TrackedEvent",
+    "AGGREGATES",
+    "Commitment",
+    "Decision",
+    "Meeting",
+    "Member",
+    "Receipt",
+    "Sealed",
+    "Stamp",
+    "Team",
+    "TeamCode",
+    "TrackedEvent",
 ]

@@ -212,7 +212,9 @@ class Commitment(Aggregate):
         if visibility is self.visibility:
             raise VisibilityUnchanged(f"the commitment is already {visibility.value}")
         self._refuse_before_made(stamp)
-        self.trigger_event(self.VisibilityChanged, visibility=visibility.value, reason=reason, **stamp.fields(self.team_id))
+        self.trigger_event(
+            self.VisibilityChanged, visibility=visibility.value, reason=reason, **stamp.fields(self.team_id)
+        )
 
     def _refuse_change(self, origin: Meeting, stamp: Stamp) -> None:
         if origin.annulled:

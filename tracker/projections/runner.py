@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
-from sqlalchemy import Column, Connection, Engine, Integer, BigInteger, MetaData, String, Table, insert, select, update
+from sqlalchemy import BigInteger, Column, Connection, Engine, Integer, MetaData, String, Table, insert, select, update
 
 tracking_metadata = MetaData()
 projection_tracking = Table(
@@ -46,6 +47,7 @@ class ProjectionRunner:
             projection.name: frozenset(get_topic(cls) for cls in _with_subclasses(projection.consumes))
             for projection in projections
         }
+        self._catching_up = threading.Lock()  # one thread of this process projects at a time
         tracking_metadata.create_all(engine)
         for projection in projections:
             self._ensure_schema(projection)
@@ -59,6 +61,10 @@ class ProjectionRunner:
 
     def catch_up(self, names: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> int:
         """Apply every event not yet applied, batch by batch; returns how many events were read."""
+        with self._catching_up:
+            return self._catch_up(names, progress)
+
+    def _catch_up(self, names: Sequence[str] | None, progress: Callable[[int], None] | None) -> int:
         read = 0
         for name in names or list(self.projections):
             while True:
@@ -79,14 +85,15 @@ class ProjectionRunner:
         return self.catch_up(names, progress)
 
     def _apply_batch(self, projection: Projection) -> int:
+        # Read the log before taking the write lock, so writers of the log wait as little as possible.
+        start = self.position(projection.name)
+        notifications = self.app.recorder.select_notifications(start=start, limit=BATCH_SIZE, inclusive_of_start=False)
+        if not notifications:
+            return 0
         topics = self._topics[projection.name]
         with self.engine.begin() as conn:
-            start = self._locked_position(conn, projection.name)
-            notifications = self.app.recorder.select_notifications(
-                start=start, limit=BATCH_SIZE, inclusive_of_start=False
-            )
-            if not notifications:
-                return 0
+            if self._locked_position(conn, projection.name) != start:
+                raise PositionMoved(projection.name)
             for notification in notifications:
                 if notification.topic in topics:
                     projection.apply(conn, self._to_event(notification), notification.id)

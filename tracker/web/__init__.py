@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,11 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.from_mapping(SECRET_KEY=_secret_key(settings), SESSION_COOKIE_SAMESITE="Lax")
-    app.config.from_prefixed_env("TRACKER")
+    app.config.from_mapping(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True)
     if config:
         app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(settings)
     app.extensions["tracker"] = services or build_services(settings)
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
@@ -46,12 +48,12 @@ def select_locale() -> str:
 
 
 def _secret_key(settings: Settings) -> str:
-    import os
-
     if os.environ.get("TRACKER_SECRET_KEY"):
         return os.environ["TRACKER_SECRET_KEY"]
     if settings.secret_key_file.exists():
         return settings.secret_key_file.read_text().strip()
     from tracker.confidentiality import MasterKeyError
 
-    raise MasterKeyError(f"no session secret: set TRACKER_SECRET_KEY or run `tracker init` to create {settings.secret_key_file}")
+    raise MasterKeyError(
+        f"no session secret: set TRACKER_SECRET_KEY or run `tracker init` to create {settings.secret_key_file}"
+    )

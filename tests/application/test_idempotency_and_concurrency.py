@@ -1,0 +1,119 @@
+"""Double submits record once; concurrent edits of the same record lose nothing and duplicate nothing."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from tests.story import BY, tell_story
+from tracker.domain import Commitment
+from tracker.domain.errors import IdempotencyKeyReused
+
+
+def _events(app, event_class):
+    return [
+        app.mapper.to_domain_event(notification)
+        for notification in app.recorder.select_notifications(start=1, limit=1_000_000)
+        if notification.topic.endswith(event_class.__qualname__)
+    ]
+
+
+def test_the_same_idempotency_key_twice_records_once_and_answers_the_first_result(services):
+    # given a story
+    app = services.app
+    story = tell_story(app)
+    commitment_id = story.meeting.commitment_ids[0]
+    # when the same follow-up is submitted twice with one key
+    first = app.report_follow_up(commitment_id, on=date(2015, 4, 1), status="kept", by=BY, idempotency_key="tap-1")
+    head = app.recorder.max_notification_id()
+    second = app.report_follow_up(commitment_id, on=date(2015, 4, 1), status="kept", by=BY, idempotency_key="tap-1")
+    # then it was recorded once, and the repeat got the same answer
+    assert first == second
+    assert app.recorder.max_notification_id() == head
+    assert len(_events(app, Commitment.FollowUpReported)) == 1
+
+
+def test_a_repeated_meeting_submission_returns_the_first_meetings_ids(services):
+    app = services.app
+    story = tell_story(app)
+    kwargs = dict(held_on=date(2015, 4, 2), kind="regular", place="Hall", by=BY, idempotency_key="meeting-form-7")
+    first = app.record_meeting(story.team_id, **kwargs)
+    again = app.record_meeting(story.team_id, **kwargs)
+    assert again == first
+
+
+def test_a_key_reused_for_another_command_is_refused(services):
+    app = services.app
+    story = tell_story(app)
+    app.report_follow_up(
+        story.meeting.commitment_ids[0], on=date(2015, 4, 1), status="kept", by=BY, idempotency_key="k"
+    )
+    with pytest.raises(IdempotencyKeyReused):
+        app.revise_due_date(
+            story.meeting.commitment_ids[1],
+            due_on=date(2015, 9, 1),
+            on=date(2015, 4, 1),
+            reason="x",
+            by=BY,
+            idempotency_key="k",
+        )
+
+
+def test_eight_threads_recording_follow_ups_lose_none_and_duplicate_none(services):
+    # given three open commitments
+    app = services.app
+    story = tell_story(app)
+    shared, *others = story.meeting.commitment_ids
+    acknowledged: list[str] = []
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+
+    def record(thread: int) -> None:
+        for attempt in range(5):
+            # half the threads write to the same commitment, the rest spread over the others
+            target = shared if thread % 2 == 0 else others[(thread + attempt) % len(others)]
+            note = f"thread {thread} report {attempt}"
+            try:
+                app.report_follow_up(target, on=date(2015, 3, 20), status="in_progress", note=note, by=BY)
+            except BaseException as error:
+                failures.append(error)
+            else:
+                with lock:
+                    acknowledged.append(note)
+
+    # when eight threads record at once
+    threads = [threading.Thread(target=record, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then every acknowledged follow-up is in the log exactly once
+    assert failures == []
+    recorded = Counter(app.sealer.open(event.note) for event in _events(app, Commitment.FollowUpReported))
+    assert recorded == Counter(acknowledged)
+    assert len(acknowledged) == 40
+
+
+def test_concurrent_repeats_of_one_key_record_once(services):
+    app = services.app
+    story = tell_story(app)
+    results = []
+
+    def submit() -> None:
+        results.append(
+            app.report_follow_up(
+                story.meeting.commitment_ids[0], on=date(2015, 4, 1), status="kept", by=BY, idempotency_key="slow-phone"
+            )
+        )
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(results)) == 1 and len(results) == 4
+    assert len(_events(app, Commitment.FollowUpReported)) == 1

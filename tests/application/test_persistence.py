@@ -1,0 +1,90 @@
+"""What is stored: snapshots of long-lived teams, old event versions upcast on reading, no plaintext at rest."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from eventsourcing.persistence import StoredEvent
+
+from tests.story import BY, add_member, register_team, tell_story
+from tracker.bootstrap import build_services
+from tracker.confidentiality import MasterKey, MasterKeyError
+
+
+def test_a_long_lived_team_is_snapshotted_and_reloads_the_same(services):
+    # given a team with more than fifty events
+    app = services.app
+    team_id = register_team(app)
+    members = [add_member(app, team_id, f"Member {n}", "activist", "female", "18_29") for n in range(30)]
+    for member in members[:25]:
+        app.remove_member(team_id, member, reason="moved away", on=date(2015, 6, 1), by=BY)
+    # then a snapshot was taken, and the team reloads from it with every member
+    assert list(app.snapshots.get(team_id))
+    team = app.team(team_id)
+    assert team.version == 56
+    assert len(team.members) == 30
+    assert len(team.members_on(date(2015, 7, 1))) == 5
+
+
+def test_a_version_1_member_joined_event_is_upcast_on_reading(services):
+    # given a stored MemberJoined of version 1, which had no public display
+    app = services.app
+    team_id = register_team(app)
+    team = app.team(team_id)
+    state = {
+        "timestamp": {"_type_": "datetime_iso", "_data_": "2015-01-11T08:00:00+00:00"},
+        "team_id": {"_type_": "uuid_hex", "_data_": team_id.hex},
+        "business_date": {"_type_": "date_iso", "_data_": "2015-01-11"},
+        "recorded_by": "cli:2015",
+        "member_id": {"_type_": "uuid_hex", "_data_": "0" * 31 + "1"},
+        "name": "Эрмек Сыдыков",
+        "role": "member",
+        "sector": "elders",
+        "gender": "male",
+        "age_band": "60_plus",
+    }
+    app.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=team_id,
+                originator_version=team.version + 1,
+                topic="tracker.domain.team:Team.MemberJoined",
+                state=json.dumps(state).encode(),
+            )
+        ]
+    )
+    # when the team is read back
+    member = next(iter(app.team(team_id).members.values()))
+    # then the member appears by full name, as every member did before version 2
+    assert (member.name, member.public_display) == ("Эрмек Сыдыков", "full_name")
+
+
+def test_no_free_text_is_stored_in_plaintext(services, settings):
+    # given a story whose free text is public, team-only and confidential
+    tell_story(services.app)
+    # when the raw database is read byte for byte (the SQLite file and its WAL, or a PostgreSQL dump)
+    raw = raw_database_bytes(settings.database_url)
+    # then no free text is in it; only names and places, which are not free text, are readable
+    for text in ("Протокол", "Көчө жарыгы", "12 чырак", "Ата-энелер", "Мектепте акча", "Борбордук көчөгө"):
+        assert text.encode() not in raw
+    assert "Айгүл Осмонова".encode() in raw
+
+
+def test_a_wrong_master_key_is_refused(services, settings):
+    with pytest.raises(MasterKeyError):
+        build_services(settings, master_key=MasterKey.generate())
+
+
+def raw_database_bytes(database_url: str) -> bytes:
+    """Every byte at rest: the SQLite file with its WAL, or a PostgreSQL dump with bytea decoded from hex."""
+    if database_url.startswith("sqlite"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        return b"".join(p.read_bytes() for p in path.parent.iterdir() if p.name.startswith(path.name))
+    dump = subprocess.run(["pg_dump", "--data-only", database_url], check=True, capture_output=True).stdout
+    decoded = [bytes.fromhex(match.decode()) for match in re.findall(rb"\\\\x([0-9a-f]+)", dump)]
+    return dump + b"".join(decoded)

@@ -1,0 +1,85 @@
+"""The command line as an operator uses it: init, demo, bad input and a wrong master key."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tracker.catalogue import render_catalogue
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def environment(database_url, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update(TRACKER_DATABASE_URL=database_url, TRACKER_INSTANCE_DIR=str(tmp_path / "instance"))
+    return env
+
+
+def tracker(env, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "tracker.cli", *args], env=env, capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+
+
+def test_init_creates_secret_files_readable_by_the_owner_only(environment, tmp_path):
+    result = tracker(environment, "init")
+    assert result.returncode == 0, result.stderr
+    for name in ("master.key", "secret.key", "signing.key"):
+        mode = stat.S_IMODE((tmp_path / "instance" / name).stat().st_mode)
+        assert mode == 0o600, name
+    # a second init keeps the keys it made
+    key = (tmp_path / "instance" / "master.key").read_text()
+    assert tracker(environment, "init").returncode == 0
+    assert (tmp_path / "instance" / "master.key").read_text() == key
+
+
+def test_demo_loads_once(environment):
+    assert tracker(environment, "init").returncode == 0
+    first = tracker(environment, "demo", "--if-empty")
+    assert first.returncode == 0, first.stderr
+    assert "demo loaded: 3 teams" in first.stdout
+    second = tracker(environment, "demo", "--if-empty")
+    assert "demo not loaded" in second.stdout
+
+
+def test_a_wrong_master_key_stops_with_one_line_and_exit_code_2(environment):
+    assert tracker(environment, "init").returncode == 0
+    environment["TRACKER_MASTER_KEY"] = "A" * 43 + "="
+    result = tracker(environment, "demo")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "wrong master key" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_master_key_is_a_clear_start_up_error(environment):
+    result = tracker(environment, "demo")
+    assert result.returncode == 2
+    assert "no master key" in result.stderr and "tracker init" in result.stderr
+
+
+def test_bad_input_gets_one_line_on_stderr_and_a_non_zero_exit(environment):
+    assert tracker(environment, "init").returncode == 0
+    result = tracker(environment, "projections", "rebuild", "no_such_read_model")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "tracker: no projection named no_such_read_model (name)"
+
+
+def test_the_event_catalogue_in_docs_is_up_to_date():
+    committed = (ROOT / "docs" / "events.md").read_text()
+    assert committed == render_catalogue(), "docs/events.md is stale: run `make catalogue`"
+
+
+def test_projections_rebuild_reports_progress(environment):
+    assert tracker(environment, "init").returncode == 0
+    assert tracker(environment, "demo").returncode == 0
+    result = tracker(environment, "projections", "rebuild")
+    assert result.returncode == 0, result.stderr
+    assert "event_index" in result.stderr and "team_directory" in result.stderr
