@@ -14,11 +14,15 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.utils import get_topic
 
+from tracker.access_log import AccessLog
 from tracker.confidentiality import Sealer
 from tracker.domain import Commitment, Meeting, Receipt, Stamp, Team, TeamCode
+from tracker.domain.access import Viewer
 from tracker.domain.errors import (
     ConcurrentEditConflict,
+    DomainError,
     IdempotencyKeyReused,
     InvalidValue,
     MeetingOfAnotherTeam,
@@ -30,6 +34,7 @@ from tracker.domain.values import (
     AgeBand,
     CommitmentStatus,
     Country,
+    ErasureReason,
     Gender,
     MeetingKind,
     PublicDisplay,
@@ -41,6 +46,7 @@ from tracker.domain.values import (
     parse,
 )
 from tracker.drafts import CommitmentDraft, DecisionDraft, MeetingRecorded
+from tracker.reading import CommitmentView, MeetingView, Reader
 from tracker.transcodings import TRANSCODINGS
 
 MAX_ATTEMPTS = 8
@@ -69,12 +75,15 @@ class Tracker(Application[UUID]):
         env: dict[str, str] | None = None,
         *,
         sealer: Sealer,
+        access_log: AccessLog,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(env)
         self.sealer = sealer
         self.clock = clock or (lambda: datetime.now(UTC))
         self.after_save: list[Callable[[], None]] = []
+        self.access_log = access_log
+        self.reader = Reader(self._get, self._history, sealer, access_log, self.clock)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -455,7 +464,55 @@ class Tracker(Application[UUID]):
 
         self._run("change_commitment_visibility", by, None, work)
 
+    # Erasure
+
+    def erase_item(self, item_id: UUID, *, reason: str, by: str) -> UUID:
+        """Destroy an item's data key for good, then record ItemErased; safe to run again if interrupted.
+
+        The item is a meeting (its minutes and agenda), a decision, or a commitment (its decision's text, shared
+        with the decision's other commitments). Returns the id of the item whose key was destroyed.
+        """
+        reason_code = parse(ErasureReason, reason, "reason")
+        meeting, key_id = self._erasable(item_id)
+        self.sealer.key_store.destroy(key_id)
+
+        def work() -> Outcome:
+            fresh = self._get(Meeting, meeting.id)
+            stamp = Stamp(self._today(self._get(Team, fresh.team_id)), by)
+            fresh.erase_item(key_id, reason=reason_code, stamp=stamp)
+            return Outcome([fresh], {"id": key_id}, fresh.team_id, stamp)
+
+        if not meeting.is_erased(key_id):
+            self._run("erase_item", by, None, work)
+        return key_id
+
+    def _erasable(self, item_id: UUID) -> tuple[Meeting, UUID]:
+        try:
+            aggregate = self.repository.get(item_id)
+        except AggregateNotFoundError:
+            aggregate = None
+        if isinstance(aggregate, Meeting):
+            return aggregate, aggregate.id
+        if isinstance(aggregate, Commitment):
+            return self._get(Meeting, aggregate.meeting_id), aggregate.decision_id
+        topic = get_topic(Meeting.DecisionRecorded)
+        start = 1
+        while notifications := self.recorder.select_notifications(start, 1000, topics=[topic]):
+            for notification in notifications:
+                if item_id.hex.encode() in notification.state:
+                    event = self.mapper.to_domain_event(notification)
+                    if event.decision_id == item_id:
+                        return self._get(Meeting, event.originator_id), item_id
+            start = notifications[-1].id + 1
+        raise NotFound(f"no meeting, decision or commitment {item_id}")
+
     # Reading
+
+    def read_meeting(self, meeting_id: UUID, *, viewer: Viewer, page: str) -> MeetingView:
+        return self.reader.meeting(meeting_id, viewer, page)
+
+    def read_commitment(self, commitment_id: UUID, *, viewer: Viewer, page: str) -> CommitmentView:
+        return self.reader.commitment(commitment_id, viewer, page)
 
     def team(self, team_id: UUID) -> Team:
         return self._get(Team, team_id)
@@ -479,7 +536,13 @@ class Tracker(Application[UUID]):
         for attempt in range(MAX_ATTEMPTS):
             if receipt_id is not None and (earlier := self._earlier_result(receipt_id, command)) is not None:
                 return earlier
-            outcome = work()
+            try:
+                outcome = work()
+            except DomainError:
+                # A repeat of the key may have been refused only because its first sending just landed.
+                if receipt_id is not None and (earlier := self._earlier_result(receipt_id, command)) is not None:
+                    return earlier
+                raise
             if idempotency_key:
                 outcome.aggregates.append(
                     Receipt.issue(
@@ -547,6 +610,9 @@ class Tracker(Application[UUID]):
             visibility=parse(Visibility, draft.visibility, "visibility"),
             recorded_by=by,
         )
+
+    def _history(self, aggregate_id: UUID) -> list[Any]:
+        return list(self.events.get(aggregate_id))
 
     def _get(self, aggregate_class: type[A], aggregate_id: UUID) -> A:
         try:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from tracker.access_log import AccessLog
 from tracker.application import Tracker
 from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
@@ -42,7 +43,9 @@ def build_services(
     engine = create_database_engine(settings.database_url)
     master_key = master_key or MasterKey.load(os.environ.get("TRACKER_MASTER_KEY"), settings.master_key_file)
     key_store = KeyStore(engine, master_key)
-    app = Tracker(eventsourcing_env(settings.database_url), sealer=Sealer(key_store), clock=clock)
+    app = Tracker(
+        eventsourcing_env(settings.database_url), sealer=Sealer(key_store), access_log=AccessLog(engine), clock=clock
+    )
     projections = ProjectionRunner(app, engine, all_projections())
     if project_synchronously:
         app.after_save.append(projections.catch_up)

@@ -52,6 +52,8 @@ _FIELD_MEANINGS = {
     "due_on": "the (new) due date",
     "status": "`in_progress`, `kept`, `partly_kept`, `not_kept` or `withdrawn`",
     "note": "what was reported, sealed under the decision's key",
+    "item_id": "the erased item: a meeting's id (its minutes and agenda) or a decision's id (with its commitments)",
+    "reason_code": "`person_request`, `published_by_mistake` or `court_order`; never free text",
     "command": "the use case that was recorded under the idempotency key",
     "result": "the ids the first recording answered, given again to any repeat of the key",
 }

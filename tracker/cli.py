@@ -1,19 +1,22 @@
-"""The `tracker` command line: init, demo, serve, the event catalogue and projection rebuilds."""
+"""The `tracker` command line: init, demo, serve, erasure, keys, the event catalogue and projection rebuilds."""
 
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import secrets
 import sys
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import click
 
-from tracker.confidentiality import MasterKey, MasterKeyError
+from tracker.confidentiality import MasterKey, MasterKeyError, open_backup, seal_backup
 from tracker.config import Settings
 from tracker.domain.errors import DomainError
+from tracker.domain.values import ErasureReason
 
 EXIT_BAD_INPUT = 1
 EXIT_CONFIGURATION = 2
@@ -131,6 +134,89 @@ def rebuild(name: str | None) -> None:
                 services.projections.rebuild([projection_name], progress=bar.update)
     finally:
         services.close()
+
+
+@main.command()
+@click.argument("item_id", type=click.UUID)
+@click.option("--reason", required=True, type=click.Choice([reason.value for reason in ErasureReason]))
+def erase(item_id: UUID, reason: str) -> None:
+    """Destroy an item's text for good (its data key): a meeting's minutes, a decision, or a commitment's decision.
+
+    The item stays in the record as erased, with its dates, statuses and outcome.
+    """
+    services = _services()
+    try:
+        key_id = services.app.erase_item(item_id, reason=reason, by=cli_user())
+        click.echo(f"erased: the text of item {key_id} is destroyed ({reason})")
+    finally:
+        services.close()
+
+
+@main.group()
+def keys() -> None:
+    """The data keys and the master key that wraps them."""
+
+
+@keys.command()
+def rotate() -> None:
+    """Re-wrap every data key under a new master key; the event log is not touched."""
+    services = _services(project_synchronously=False)
+    settings = services.settings
+    new_key = MasterKey.generate()
+    pending = settings.instance_dir / "master.key.new"
+    pending.unlink(missing_ok=True)
+    new_key.write(pending)  # first on disk, so a crash after the database commit cannot lose it
+    try:
+        count = services.key_store.rewrap(new_key)
+    finally:
+        services.close()
+    if os.environ.get("TRACKER_MASTER_KEY"):
+        click.echo(f"re-wrapped {count} data keys; set TRACKER_MASTER_KEY to the contents of {pending}, then delete it")
+    else:
+        os.replace(pending, settings.master_key_file)
+        click.echo(f"re-wrapped {count} data keys under a new master key in {settings.master_key_file}")
+
+
+def _passphrase(passphrase_file: Path | None, confirm: bool) -> str:
+    if passphrase_file is not None:
+        return passphrase_file.read_text().strip()
+    if os.environ.get("TRACKER_BACKUP_PASSPHRASE"):
+        return os.environ["TRACKER_BACKUP_PASSPHRASE"]
+    return click.prompt("Backup passphrase", hide_input=True, confirmation_prompt=confirm)
+
+
+@keys.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def export_keys(file: Path, passphrase_file: Path | None) -> None:
+    """Write every live data key to FILE for a backup, encrypted under a passphrase."""
+    passphrase = _passphrase(passphrase_file, confirm=True)
+    if len(passphrase) < 12:
+        raise DomainError("a backup passphrase needs at least 12 characters", "passphrase")
+    services = _services(project_synchronously=False)
+    try:
+        exported = services.key_store.export_keys()
+    finally:
+        services.close()
+    payload = json.dumps({"format": "partnership-tracker-keys/1", "keys": exported}).encode()
+    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(seal_backup(payload, passphrase))
+    click.echo(f"exported {len(exported)} data keys to {file}")
+
+
+@keys.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_keys(file: Path, passphrase_file: Path | None) -> None:
+    """Restore data keys from a backup made by `tracker keys export`."""
+    payload = json.loads(open_backup(file.read_bytes(), _passphrase(passphrase_file, confirm=False)))
+    services = _services(project_synchronously=False)
+    try:
+        count = services.key_store.import_keys(payload["keys"])
+    finally:
+        services.close()
+    click.echo(f"imported {count} data keys ({len(payload['keys']) - count} were already here)")
 
 
 def _write_secret(path: Path, text: str) -> None:

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 from sqlalchemy import Column, DateTime, Engine, LargeBinary, MetaData, String, Table, insert, select, update
 
@@ -95,9 +96,9 @@ class KeyStore:
                 select(key_store_settings.c.value).where(key_store_settings.c.name == "master_check")
             ).scalar()
             if check is None:
-                nonce = secrets.token_bytes(12)
-                sealed = nonce + AESGCM(self.master_key.key).encrypt(nonce, _MASTER_CHECK_PLAINTEXT, None)
-                conn.execute(insert(key_store_settings).values(name="master_check", value=sealed))
+                conn.execute(
+                    insert(key_store_settings).values(name="master_check", value=_master_check(self.master_key))
+                )
                 return
         try:
             AESGCM(self.master_key.key).decrypt(check[:12], check[12:], None)
@@ -135,12 +136,65 @@ class KeyStore:
             raise MasterKeyError("a data key does not unwrap under this master key") from None
 
     def destroy(self, key_id: UUID) -> None:
+        """Shred a data key: overwrite it in the table (secure_delete) and flush the SQLite WAL that held it."""
         with self.engine.begin() as conn:
             conn.execute(
                 update(data_keys)
-                .where(data_keys.c.key_id == key_id.hex)
+                .where(data_keys.c.key_id == key_id.hex, data_keys.c.wrapped.is_not(None))
                 .values(wrapped=None, erased_at=datetime.now(UTC))
             )
+        if self.engine.dialect.name == "sqlite":
+            raw = self.engine.raw_connection()  # outside any transaction, as a checkpoint must be
+            try:
+                raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+
+    def rewrap(self, new_master_key: MasterKey) -> int:
+        """Re-wrap every data key under a new master key, in one transaction; the log is not touched."""
+        with self.engine.begin() as conn:
+            rows = list(
+                conn.execute(select(data_keys.c.key_id, data_keys.c.wrapped).where(data_keys.c.wrapped.is_not(None)))
+            )
+            for row in rows:
+                key = aes_key_unwrap(self.master_key.key, row.wrapped)
+                conn.execute(
+                    update(data_keys)
+                    .where(data_keys.c.key_id == row.key_id)
+                    .values(wrapped=aes_key_wrap(new_master_key.key, key))
+                )
+            conn.execute(
+                update(key_store_settings)
+                .where(key_store_settings.c.name == "master_check")
+                .values(value=_master_check(new_master_key))
+            )
+        self.master_key = new_master_key
+        return len(rows)
+
+    def export_keys(self) -> dict[str, str]:
+        """Every live data key, unwrapped (hex key id to base64 key): only ever written out encrypted."""
+        with self.engine.connect() as conn:
+            rows = list(
+                conn.execute(select(data_keys.c.key_id, data_keys.c.wrapped).where(data_keys.c.wrapped.is_not(None)))
+            )
+        return {row.key_id: base64.b64encode(aes_key_unwrap(self.master_key.key, row.wrapped)).decode() for row in rows}
+
+    def import_keys(self, keys: dict[str, str]) -> int:
+        """Restore data keys from a backup; keys already here (live or erased) are left as they are."""
+        with self.engine.begin() as conn:
+            known = set(conn.execute(select(data_keys.c.key_id)).scalars())
+            fresh = [
+                {
+                    "key_id": key_id,
+                    "wrapped": aes_key_wrap(self.master_key.key, base64.b64decode(key)),
+                    "created_at": datetime.now(UTC),
+                }
+                for key_id, key in keys.items()
+                if key_id not in known
+            ]
+            if fresh:
+                conn.execute(insert(data_keys), fresh)
+        return len(fresh)
 
 
 class Sealer:
@@ -164,6 +218,36 @@ class Sealer:
             return AESGCM(key).decrypt(blob[:12], blob[12:], key_id.bytes).decode()
         except InvalidTag:
             raise MasterKeyError(f"sealed text under {key_id} does not open with its key") from None
+
+
+def _master_check(master_key: MasterKey) -> bytes:
+    nonce = secrets.token_bytes(12)
+    return nonce + AESGCM(master_key.key).encrypt(nonce, _MASTER_CHECK_PLAINTEXT, None)
+
+
+BACKUP_MAGIC = b"PTKEYS1\n"
+
+
+def seal_backup(payload: bytes, passphrase: str) -> bytes:
+    """Encrypt a key backup under a passphrase: scrypt (n=2^15) then AES-256-GCM; salt and nonce in front."""
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    ciphertext = AESGCM(_passphrase_key(passphrase, salt)).encrypt(nonce, payload, BACKUP_MAGIC)
+    return BACKUP_MAGIC + base64.b64encode(salt + nonce + ciphertext) + b"\n"
+
+
+def open_backup(blob: bytes, passphrase: str) -> bytes:
+    if not blob.startswith(BACKUP_MAGIC):
+        raise MasterKeyError("not a Partnership Tracker key backup")
+    raw = base64.b64decode(blob.removeprefix(BACKUP_MAGIC).strip())
+    salt, nonce, ciphertext = raw[:16], raw[16:28], raw[28:]
+    try:
+        return AESGCM(_passphrase_key(passphrase, salt)).decrypt(nonce, ciphertext, BACKUP_MAGIC)
+    except InvalidTag:
+        raise MasterKeyError("wrong passphrase, or the key backup was altered") from None
+
+
+def _passphrase_key(passphrase: str, salt: bytes) -> bytes:
+    return Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(passphrase.encode())
 
 
 def parse_sealed(sealed: str) -> tuple[UUID, bytes]:

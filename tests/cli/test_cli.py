@@ -83,3 +83,65 @@ def test_projections_rebuild_reports_progress(environment):
     result = tracker(environment, "projections", "rebuild")
     assert result.returncode == 0, result.stderr
     assert "event_index" in result.stderr and "team_directory" in result.stderr
+
+
+def _first_confidential_commitment(environment):
+    from tracker.bootstrap import build_services
+    from tracker.config import Settings
+
+    services = build_services(Settings.from_env(environment), master_key=_master_key(environment))
+    try:
+        for notification in services.app.recorder.select_notifications(1, 100_000):
+            if notification.topic.endswith("Commitment.Made"):
+                commitment = services.app.commitment(notification.originator_id)
+                if commitment.visibility == "confidential":
+                    return commitment
+    finally:
+        services.close()
+    raise AssertionError("the demo has no confidential commitment")
+
+
+def _master_key(environment):
+    from tracker.confidentiality import MasterKey
+
+    return MasterKey.from_text((Path(environment["TRACKER_INSTANCE_DIR"]) / "master.key").read_text())
+
+
+def test_erase_rotate_and_restart(environment):
+    # given the demo
+    assert tracker(environment, "init").returncode == 0
+    assert tracker(environment, "demo").returncode == 0
+    commitment = _first_confidential_commitment(environment)
+    # when an admin erases a commitment with a reason from the list
+    bad = tracker(environment, "erase", str(commitment.id), "--reason", "because Айгүл asked")
+    assert bad.returncode == 2 and "Invalid value for '--reason'" in bad.stderr
+    erased = tracker(environment, "erase", str(commitment.id), "--reason", "person_request")
+    assert erased.returncode == 0, erased.stderr
+    assert str(commitment.decision_id) in erased.stdout
+    # and rotates the master key
+    old_key = (Path(environment["TRACKER_INSTANCE_DIR"]) / "master.key").read_text()
+    rotated = tracker(environment, "keys", "rotate")
+    assert rotated.returncode == 0, rotated.stderr
+    assert (Path(environment["TRACKER_INSTANCE_DIR"]) / "master.key").read_text() != old_key
+    # then the tracker starts again with the new key, and refuses the old one
+    assert tracker(environment, "demo", "--if-empty").returncode == 0
+    environment["TRACKER_MASTER_KEY"] = old_key.strip()
+    assert tracker(environment, "demo", "--if-empty").returncode == 2
+
+
+def test_keys_export_and_import_with_a_passphrase(environment, tmp_path):
+    assert tracker(environment, "init").returncode == 0
+    assert tracker(environment, "demo").returncode == 0
+    passphrase = tmp_path / "passphrase"
+    passphrase.write_text("a long enough passphrase\n")
+    backup = tmp_path / "keys.backup"
+    exported = tracker(environment, "keys", "export", str(backup), "--passphrase-file", str(passphrase))
+    assert exported.returncode == 0, exported.stderr
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert b"data_keys" not in backup.read_bytes()
+    imported = tracker(environment, "keys", "import", str(backup), "--passphrase-file", str(passphrase))
+    assert imported.returncode == 0, imported.stderr
+    assert "imported 0 data keys" in imported.stdout
+    passphrase.write_text("not the passphrase at all")
+    wrong = tracker(environment, "keys", "import", str(backup), "--passphrase-file", str(passphrase))
+    assert wrong.returncode == 2 and "wrong passphrase" in wrong.stderr

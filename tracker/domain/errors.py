@@ -111,3 +111,7 @@ class IdempotencyKeyReused(DomainError):
 
 class ConcurrentEditConflict(DomainError):
     """Others kept changing the same record; the command was not recorded, and may be sent again."""
+
+
+class ItemAlreadyErased(DomainError):
+    field = "item_id"

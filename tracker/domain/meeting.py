@@ -13,13 +13,14 @@ from tracker.domain.errors import (
     DateBeforeMeeting,
     DateInFuture,
     InvalidValue,
+    ItemAlreadyErased,
     MeetingAnnulled,
     UnknownDecision,
     VisibilityUnchanged,
 )
 from tracker.domain.events import Sealed, Stamp, TrackedEvent
 from tracker.domain.team import Team
-from tracker.domain.values import MeetingKind, Visibility
+from tracker.domain.values import ErasureReason, MeetingKind, Visibility
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Meeting(Aggregate):
             meeting.minutes_visibility = Visibility(self.minutes_visibility)
             meeting.decisions: dict[str, Decision] = {}
             meeting.annulled = False
+            meeting.erased_items: list[str] = []
 
     class DecisionRecorded(Event):
         """The meeting agreed a decision."""
@@ -113,6 +115,17 @@ class Meeting(Aggregate):
 
         def apply(self, meeting: Meeting) -> None:
             meeting.annulled = True
+
+    class ItemErased(Event):
+        """An item's text (a decision with its commitments, or the minutes) was destroyed for good: its data key
+        was shredded. Dates, statuses and outcomes stay; the log is not rewritten."""
+
+        is_correction = True
+        item_id: UUID
+        reason_code: str
+
+        def apply(self, meeting: Meeting) -> None:
+            meeting.erased_items.append(str(self.item_id))
 
     @classmethod
     def hold(
@@ -205,6 +218,17 @@ class Meeting(Aggregate):
         self._refuse_if_annulled()
         self._refuse_before_meeting(stamp)
         self.trigger_event(self.Annulled, reason=reason, **stamp.fields(self.team_id))
+
+    def erase_item(self, item_id: UUID, *, reason: ErasureReason, stamp: Stamp) -> None:
+        """Record that the text of the minutes (item id = meeting id) or of a decision was destroyed."""
+        if item_id != self.id:
+            self.decision(item_id)
+        if self.is_erased(item_id):
+            raise ItemAlreadyErased(f"item {item_id} was already erased")
+        self.trigger_event(self.ItemErased, item_id=item_id, reason_code=reason.value, **stamp.fields(self.team_id))
+
+    def is_erased(self, item_id: UUID) -> bool:
+        return str(item_id) in self.erased_items
 
     def decision(self, decision_id: UUID) -> Decision:
         try:

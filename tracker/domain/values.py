@@ -76,6 +76,14 @@ class Visibility(StrEnum):
     CONFIDENTIAL = "confidential"
 
 
+class ErasureReason(StrEnum):
+    """Why an item's text was destroyed: a fixed list, so a reason never repeats what was erased."""
+
+    PERSON_REQUEST = "person_request"
+    PUBLISHED_BY_MISTAKE = "published_by_mistake"
+    COURT_ORDER = "court_order"
+
+
 class CommitmentStatus(StrEnum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"
