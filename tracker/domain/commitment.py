@@ -206,6 +206,8 @@ class Commitment(Aggregate):
         if origin.annulled:
             raise MeetingAnnulled(f"the meeting of {origin.held_on} was annulled")
         self._refuse_before_made(stamp)
+        if self.last_follow_up_on is not None and stamp.business_date < self.last_follow_up_on:
+            raise FollowUpOutOfOrder(f"it was closed on {self.last_follow_up_on}, after {stamp.business_date}")
         self.trigger_event(self.Reopened, reason=reason, **stamp.fields(self.team_id))
 
     def change_visibility(self, *, visibility: Visibility, reason: Sealed, stamp: Stamp) -> None:

@@ -57,8 +57,8 @@ class Team(Aggregate):
         def apply(self, team: Team) -> None:
             team.name = self.name
             team.code = self.code
-            team.kind = TeamKind(self.kind)
-            team.country = Country(self.country)
+            team.kind_code = self.kind  # plain strings in state, so a snapshot (JSON) keeps them exactly
+            team.country_code = self.country
             team.region = self.region
             team.district = self.district
             team.municipality = self.municipality
@@ -167,6 +167,14 @@ class Team(Aggregate):
             **stamp.fields(team_id),
         )
 
+    @property
+    def kind(self) -> TeamKind:
+        return TeamKind(self.kind_code)
+
+    @property
+    def country(self) -> Country:
+        return Country(self.country_code)
+
     def rename(self, name: str, stamp: Stamp) -> None:
         if not name.strip():
             raise InvalidValue("name", "a team needs a name")
@@ -186,6 +194,8 @@ class Team(Aggregate):
     ) -> None:
         if not name.strip():
             raise InvalidValue("name", "a member needs a name")
+        if str(member_id) in self.members:
+            raise InvalidValue("member_id", f"{member_id} is already a member of team {self.code}")
         self.trigger_event(
             self.MemberJoined,
             member_id=member_id,
