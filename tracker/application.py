@@ -239,6 +239,7 @@ class Tracker(Application[UUID]):
             for visiting_id in visiting:
                 self._get(Team, visiting_id)
             meeting_id = uuid4()
+            self.sealer.new_item(meeting_id)
             stamp = Stamp(held_on, by)
             meeting = Meeting.hold(
                 meeting_id=meeting_id,
@@ -537,7 +538,8 @@ class Tracker(Application[UUID]):
             if receipt_id is not None and (earlier := self._earlier_result(receipt_id, command)) is not None:
                 return earlier
             try:
-                outcome = work()
+                with self.sealer.command():
+                    outcome = work()
             except DomainError:
                 # A repeat of the key may have been refused only because its first sending just landed.
                 if receipt_id is not None and (earlier := self._earlier_result(receipt_id, command)) is not None:
@@ -581,6 +583,7 @@ class Tracker(Application[UUID]):
             text = _text(draft.text, f"decisions[{index}].text", SHORT_TEXT)
             visibility = parse(Visibility, draft.visibility, f"decisions[{index}].visibility")
             decision_id = uuid4()
+            self.sealer.new_item(decision_id)
             meeting.record_decision(
                 decision_id=decision_id, text=self.sealer.seal(decision_id, text), visibility=visibility, stamp=stamp
             )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
@@ -112,13 +115,20 @@ class KeyStore:
         if existing is not None:
             return existing
         key = AESGCM.generate_key(bit_length=256)
+        self.store({key_id: key})
+        return key
+
+    def store(self, keys: dict[UUID, bytes]) -> None:
+        """Write new data keys, wrapped, in one transaction."""
+        now = datetime.now(UTC)
         with self.engine.begin() as conn:
             conn.execute(
-                insert(data_keys).values(
-                    key_id=key_id.hex, wrapped=aes_key_wrap(self.master_key.key, key), created_at=datetime.now(UTC)
-                )
+                insert(data_keys),
+                [
+                    {"key_id": key_id.hex, "wrapped": aes_key_wrap(self.master_key.key, key), "created_at": now}
+                    for key_id, key in keys.items()
+                ],
             )
-        return key
 
     def get(self, key_id: UUID) -> bytes | None:
         """The data key, or None if there never was one; raises KeyErased if it was destroyed."""
@@ -198,18 +208,52 @@ class KeyStore:
 
 
 class Sealer:
-    """Seals and opens free text: AES-256-GCM under the item's data key, bound to the key id."""
+    """Seals and opens free text: AES-256-GCM under the item's data key, bound to the key id.
+
+    Inside `command()`, keys are looked up once per command, and the keys of items the command creates are
+    written together, in one transaction, when the command's work is done and before its events are saved.
+    """
 
     def __init__(self, key_store: KeyStore) -> None:
         self.key_store = key_store
+        self._command = threading.local()
+
+    @contextmanager
+    def command(self) -> Iterator[None]:
+        self._command.keys, self._command.new = {}, {}
+        try:
+            yield
+            if self._command.new:
+                self.key_store.store(self._command.new)
+        finally:
+            del self._command.keys, self._command.new
+
+    def new_item(self, key_id: UUID) -> None:
+        """Declare an item this command creates: its key is made here, with no lookup."""
+        key = AESGCM.generate_key(bit_length=256)
+        if getattr(self._command, "keys", None) is None:
+            self.key_store.store({key_id: key})
+            return
+        self._command.keys[key_id] = self._command.new[key_id] = key
 
     def seal(self, key_id: UUID, text: str) -> str:
-        key = self.key_store.create(key_id)
+        if not text:
+            return ""  # nothing to hide, and no key needed (so an erased item can still take a bare status)
         nonce = secrets.token_bytes(12)
-        ciphertext = AESGCM(key).encrypt(nonce, text.encode(), key_id.bytes)
+        ciphertext = AESGCM(self._key(key_id)).encrypt(nonce, text.encode(), key_id.bytes)
         return f"{SEAL_PREFIX}:{key_id.hex}:{base64.b64encode(nonce + ciphertext).decode()}"
 
+    def _key(self, key_id: UUID) -> bytes:
+        keys = getattr(self._command, "keys", None)
+        if keys is None:
+            return self.key_store.create(key_id)
+        if key_id not in keys:
+            keys[key_id] = self.key_store.create(key_id)
+        return keys[key_id]
+
     def open(self, sealed: str) -> str:
+        if not sealed:
+            return ""
         key_id, blob = parse_sealed(sealed)
         key = self.key_store.get(key_id)
         if key is None:

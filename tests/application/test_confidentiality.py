@@ -179,3 +179,19 @@ def test_a_key_backup_restores_lost_keys_but_never_an_erased_one(services, story
 def _wrapped_key(services, key_id) -> bytes:
     with services.engine.connect() as conn:
         return conn.execute(select(data_keys.c.wrapped).where(data_keys.c.key_id == key_id.hex)).scalar_one()
+
+
+def test_an_erased_commitment_still_takes_its_outcome_but_no_new_text(services, story):
+    from tracker.confidentiality import KeyErased
+
+    app = services.app
+    commitment_id = story.meeting.commitment_ids[2]
+    app.erase_item(commitment_id, reason="person_request", by="cli:admin")
+    # a bare outcome can still be reported, so the promise is still accounted for
+    app.report_follow_up(commitment_id, on=date(2015, 4, 2), status="kept", by=BY)
+    assert app.commitment(commitment_id).status == "kept"
+    # new text about an erased item has no key to be sealed under, and is refused, writing nothing
+    head = app.recorder.max_notification_id()
+    with pytest.raises(KeyErased):
+        app.reopen_commitment(commitment_id, reason="Кайра ачылды", on=date(2015, 4, 3), by=BY)
+    assert app.recorder.max_notification_id() == head

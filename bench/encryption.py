@@ -1,0 +1,120 @@
+"""Encryption overhead: recording a meeting (5 decisions, 10 commitments) with the real cipher, and with the
+cipher replaced by an identity function (inside this benchmark only), in one run. Prints medians and the ratio.
+
+    .venv/bin/python bench/encryption.py [--meetings 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from tracker.bootstrap import build_services
+from tracker.confidentiality import MasterKey, Sealer
+from tracker.config import Settings
+from tracker.drafts import CommitmentDraft, DecisionDraft
+
+
+class IdentitySealer(Sealer):
+    """No key, no cipher: the text as it is. Only for measuring what encryption costs."""
+
+    def seal(self, key_id, text):  # type: ignore[no-untyped-def]
+        return text
+
+    def open(self, sealed):  # type: ignore[no-untyped-def]
+        return sealed
+
+
+def meeting_drafts(members, held_on):
+    return [
+        DecisionDraft(
+            f"Decision {d}: light the streets near school {d}",
+            "public" if d % 3 else "confidential",
+            [
+                CommitmentDraft(
+                    f"Commitment {d}.{c}: ask the ayil okmotu for lamps",
+                    held_on + timedelta(days=30),
+                    "public",
+                    owner_member_id=members[(d + c) % len(members)],
+                )
+                for c in range(2)
+            ],
+        )
+        for d in range(5)
+    ]
+
+
+def setup(database_url, instance):
+    clock = lambda: datetime(2026, 1, 1, tzinfo=UTC)  # noqa: E731
+    services = build_services(Settings(database_url, instance), master_key=MasterKey.generate(), clock=clock)
+    app = services.app
+    team = app.register_team(
+        name="Bench",
+        kind="CPPT",
+        country="KG",
+        region="r",
+        district="d",
+        municipality="m",
+        registered_on=date(2015, 1, 1),
+        by="bench",
+    )
+    members = [
+        app.add_member(
+            team,
+            name=f"M{n}",
+            role="member",
+            sector="police",
+            gender="male",
+            age_band="30_44",
+            joined_on=date(2015, 1, 1),
+            by="bench",
+        )
+        for n in range(10)
+    ]
+    return services, team, members
+
+
+def time_one(services, team, members, n):
+    held_on = date(2015, 2, 1) + timedelta(days=n)
+    started = time.perf_counter()
+    services.app.record_meeting(
+        team,
+        held_on=held_on,
+        kind="regular",
+        place="Hall",
+        attendee_ids=members,
+        minutes="Minutes " * 40,
+        agenda=["Lights", "Schools"],
+        decisions=meeting_drafts(members, held_on),
+        by="bench",
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--meetings", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        sealed_run = setup(f"sqlite:///{tmp}/sealed.sqlite3", Path(tmp) / "sealed")
+        identity_run = setup(f"sqlite:///{tmp}/identity.sqlite3", Path(tmp) / "identity")
+        identity_run[0].app.sealer = IdentitySealer(identity_run[0].key_store)
+        timings: dict[str, list[float]] = {"sealed": [], "identity": []}
+        for n in range(args.meetings):  # interleaved, so both see the same machine
+            timings["sealed"].append(time_one(*sealed_run, n))
+            timings["identity"].append(time_one(*identity_run, n))
+        sealed, plain = statistics.median(timings["sealed"]), statistics.median(timings["identity"])
+        print(f"record_meeting (5 decisions, 10 commitments) on SQLite, median of {args.meetings}:")
+        print(f"  sealed (AES-256-GCM, per-item keys): {sealed * 1000:.2f} ms")
+        print(f"  identity cipher:                      {plain * 1000:.2f} ms")
+        print(f"  encryption overhead: {sealed / plain:.2f}x ({(sealed / plain - 1) * 100:+.0f}%)")
+        for services, _, _ in (sealed_run, identity_run):
+            services.close()
+
+
+if __name__ == "__main__":
+    main()
