@@ -87,3 +87,50 @@ def tell_story(app: Tracker) -> Story:
         by=BY,
     )
     return Story(team_id, chair, police, youth, meeting)
+
+
+def tell_long_story(app: Tracker) -> Story:
+    """The story, then a year of what happens: follow-ups, a revision, a handover, an annulled meeting,
+    a late entry, a visibility change, an erasure and a member leaving; and another team beside it."""
+    story = tell_story(app)
+    lamps, install, parents = story.meeting.commitment_ids
+    app.report_follow_up(lamps, on=date(2015, 4, 9), status="in_progress", note="Сурады", by=BY)
+    app.revise_due_date(lamps, due_on=date(2015, 6, 15), on=date(2015, 4, 9), reason="Бюджет", by=BY)
+    app.hand_over(install, owner_member_id=story.youth, on=date(2015, 4, 9), reason="Жаштар алды", by=BY)
+    app.report_follow_up(parents, on=date(2015, 4, 9), status="kept", note="Сүйлөштү", by=BY)
+    april = app.record_meeting(
+        story.team_id,
+        held_on=date(2015, 4, 20),
+        kind="town_meeting",
+        place="Мектеп",
+        attendee_ids=[story.chair, story.youth],
+        guests_female=12,
+        guests_male=9,
+        decisions=[
+            DecisionDraft(
+                "Спорт аянтчасы",
+                "public",
+                [CommitmentDraft("Акча издөө", date(2015, 5, 20), "public", owner_member_id=story.youth)],
+            )
+        ],
+        by=BY,
+    )
+    app.annul_meeting(april.id, reason="Кворум жок", on=date(2015, 4, 25), by=BY)
+    app.report_follow_up(lamps, on=date(2015, 6, 1), status="kept", note="Орнотулду", by=BY)
+    app.change_commitment_visibility(parents, visibility="team", reason="Иш жабылды", on=date(2015, 7, 1), by=BY)
+    app.erase_item(story.meeting.decision_ids[1], reason="person_request", by="cli:admin")
+    app.remove_member(story.team_id, story.police, reason="Которулду", on=date(2015, 8, 1), by=BY)
+    other = register_team(app, "Ворух")
+    other_member = add_member(app, other, "Зарина Ғафурова", "womens_committee", "female", "30_44")
+    app.record_meeting(
+        other,
+        held_on=date(2015, 5, 5),
+        kind="regular",
+        place="Ҷамоат",
+        attendee_ids=[other_member],
+        decisions=[
+            DecisionDraft("Равшанӣ", "public", [CommitmentDraft("Чароғ", date(2015, 6, 1), "public", other_member)])
+        ],
+        by=BY,
+    )
+    return story

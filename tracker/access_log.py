@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, DateTime, Engine, Index, Integer, MetaData, String, Table, insert, select
+from sqlalchemy import BigInteger, Column, Engine, Index, Integer, MetaData, String, Table, insert, select
+
+from tracker.projections.types import UTCDateTime
 
 metadata = MetaData()
 access_log = Table(
     "access_log",
     metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
-    Column("read_at", DateTime(timezone=True), nullable=False),
+    Column("read_at", UTCDateTime(), nullable=False),
     Column("viewer", String(200), nullable=False),
     Column("team_id", String(32), nullable=False),
     Column("item_kind", String(32), nullable=False),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from uuid import UUID
 
 from sqlalchemy import Engine
 
@@ -14,7 +16,8 @@ from tracker.application import Tracker
 from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
 from tracker.persistence import create_database_engine, eventsourcing_env
-from tracker.projections import all_projections
+from tracker.projections import all_projections, team_projections
+from tracker.projections.as_of import AsOf, team_as_of
 from tracker.projections.runner import ProjectionRunner
 
 
@@ -25,6 +28,12 @@ class Services:
     key_store: KeyStore
     app: Tracker
     projections: ProjectionRunner
+
+    def team_as_of(self, team_id: UUID, as_of: date, known_at: int | None = None) -> AbstractContextManager[AsOf]:
+        """The team's read models as of a business date, as known at a log position (default: now)."""
+        return team_as_of(
+            self.app, self.engine, team_projections(), team_id, as_of, known_at, self.app.team(team_id).time_zone
+        )
 
     def close(self) -> None:
         self.app.close()

@@ -118,6 +118,21 @@ def projections() -> None:
     """Read models built from the log."""
 
 
+@main.command()
+@click.option("--poll", default=1.0, show_default=True, help="Seconds between polls of the log.")
+@click.option("--exit-when-idle", is_flag=True, help="Stop once every read model has caught up.")
+def projector(poll: float, exit_when_idle: bool) -> None:
+    """Follow the log and keep every read model up to date (run one beside the web workers)."""
+    from tracker.projector import run_projector
+
+    services = _services(project_synchronously=False)
+    try:
+        read = run_projector(services, poll_seconds=poll, exit_when_idle=exit_when_idle)
+    finally:
+        services.close()
+    click.echo(f"projector stopped after {read} events")
+
+
 @projections.command()
 @click.argument("name", required=False)
 def rebuild(name: str | None) -> None:

@@ -16,9 +16,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
-from sqlalchemy import Column, DateTime, Engine, LargeBinary, MetaData, String, Table, insert, select, update
+from sqlalchemy import Column, Engine, LargeBinary, MetaData, String, Table, insert, select, update
 
 from tracker.domain.errors import DomainError
+from tracker.projections.types import UTCDateTime
 
 SEAL_PREFIX = "v1"
 _MASTER_CHECK_PLAINTEXT = b"partnership-tracker master key check"
@@ -29,8 +30,8 @@ data_keys = Table(
     key_store_metadata,
     Column("key_id", String(32), primary_key=True),
     Column("wrapped", LargeBinary, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("erased_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("erased_at", UTCDateTime(), nullable=True),
 )
 key_store_settings = Table(
     "key_store_settings",

@@ -1,8 +1,18 @@
 """Read models built from the log, each a function of the events it consumes, rebuildable at any time."""
 
+from tracker.projections.commitments import Commitments
 from tracker.projections.event_index import EventIndex
+from tracker.projections.ledger import Ledger
+from tracker.projections.meetings import Meetings
+from tracker.projections.roster import Roster
+from tracker.projections.runner import Projection
 from tracker.projections.team_directory import TeamDirectory
 
 
-def all_projections() -> list:
-    return [EventIndex(), TeamDirectory()]
+def team_projections() -> list[Projection]:
+    """The read models of a team's record: also what an as-of view folds the team's events into."""
+    return [TeamDirectory(), Roster(), Meetings(), Commitments(), Ledger()]
+
+
+def all_projections() -> list[Projection]:
+    return [EventIndex(), *team_projections()]

@@ -6,10 +6,27 @@ Consumes every event of the record; owns the table `event_index`.
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import BigInteger, Boolean, Column, Connection, Date, DateTime, Index, Integer, MetaData, String, Table
+from eventsourcing.persistence import Notification
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    select,
+    text,
+)
 
 from tracker.domain.events import TrackedEvent
+from tracker.projections.types import UTCDateTime
 
 metadata = MetaData()
 event_index = Table(
@@ -21,7 +38,7 @@ event_index = Table(
     Column("originator_version", Integer, nullable=False),
     Column("event_type", String(80), nullable=False),
     Column("business_date", Date, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
     Column("recorded_by", String(200), nullable=False),
     Column("is_correction", Boolean, nullable=False),
     Index("ix_event_index_team_position", "team_id", "position"),
@@ -53,3 +70,35 @@ class EventIndex:
                 is_correction=event.is_correction,
             )
         )
+
+
+def stored_events_table(dialect: str) -> tuple[str, str]:
+    """eventsourcing's own table of stored events, and the column holding the log position, per database."""
+    return ("stored_events", "rowid") if dialect == "sqlite" else ("tracker_events", "notification_id")
+
+
+def team_log(conn: Connection, team_id: str, known_at: int | None = None) -> list[Notification]:
+    """One team's stored events in log order, up to a log position: one indexed query, no replay of others."""
+    table, position = stored_events_table(conn.dialect.name)
+    sql = (
+        f"SELECT e.position, s.originator_id, s.originator_version, s.topic, s.state "
+        f"FROM event_index e JOIN {table} s ON s.{position} = e.position "
+        "WHERE e.team_id = :team_id AND e.position <= :known_at ORDER BY e.position"
+    )
+    rows = conn.execute(text(sql), {"team_id": team_id, "known_at": known_at or 2**62})
+    return [
+        Notification(
+            id=row[0],
+            originator_id=UUID(str(row[1])),
+            originator_version=row[2],
+            topic=row[3],
+            state=bytes(row[4]),
+        )
+        for row in rows
+    ]
+
+
+def position_recorded_by(conn: Connection, moment: Any) -> int:
+    """The last log position recorded at or before a moment (0 if none was)."""
+    query = select(func.max(event_index.c.position)).where(event_index.c.recorded_at <= moment)
+    return int(conn.execute(query).scalar() or 0)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -20,7 +22,7 @@ projection_tracking = Table(
     Column("schema_version", Integer, nullable=False),
 )
 
-BATCH_SIZE = 500
+BATCH_SIZE = int(os.environ.get("TRACKER_PROJECTION_BATCH") or 500)
 
 
 class Projection(Protocol):
@@ -78,6 +80,16 @@ class ProjectionRunner:
                 if progress:
                     progress(count)
         return read
+
+    def wait_for(self, position: int, timeout: float = 5.0, names: Sequence[str] | None = None) -> bool:
+        """Wait until the read models have applied the log up to a position (a projector runs elsewhere)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if all(self.position(name) >= position for name in names or self.projections):
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
 
     def rebuild(self, names: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> int:
         for name in names or list(self.projections):

@@ -1,0 +1,92 @@
+"""The projector process: killed at random points and restarted, or run twice at once, it applies every event
+exactly once, ending with the tables a clean rebuild gives. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.projections.test_rebuild import rows_of
+from tracker.bootstrap import build_services
+from tracker.demo import load_demo
+from tracker.projections import all_projections
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def unprojected(settings, master_key, clock):
+    """A log of a few hundred events whose read models are all behind: a projector process must catch up."""
+    services = build_services(settings, master_key=master_key, clock=clock, project_synchronously=False)
+    load_demo(services.app, by="cli:test")
+    yield services
+    services.close()
+
+
+def projector(settings, master_key, batch="7"):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update(
+        TRACKER_DATABASE_URL=settings.database_url,
+        TRACKER_INSTANCE_DIR=str(settings.instance_dir),
+        TRACKER_MASTER_KEY=master_key.as_text(),
+        TRACKER_PROJECTION_BATCH=batch,
+    )
+    command = [sys.executable, "-m", "tracker.cli", "projector", "--poll", "0.05", "--exit-when-idle"]
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def all_rows(services):
+    return {projection.name: rows_of(services.engine, projection) for projection in all_projections()}
+
+
+def clean_rebuild(services):
+    services.projections.rebuild()
+    return all_rows(services)
+
+
+def test_a_projector_killed_at_random_points_ends_identical_to_a_clean_rebuild(unprojected, settings, master_key):
+    head = unprojected.app.recorder.max_notification_id()
+    assert head > 300
+    rng = random.Random(7)
+    kills, positions_at_kills = 0, []
+    while True:
+        process = projector(settings, master_key, batch="1")
+        try:
+            process.wait(timeout=rng.uniform(0.6, 1.2))
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            kills += 1
+            positions_at_kills.append(sorted(unprojected.projections.position(p.name) for p in all_projections()))
+            assert kills < 60, "the projector never caught up"
+            continue
+        assert process.returncode == 0, process.stderr.read().decode()
+        break
+    # it was killed several times, part-way through the log
+    assert kills >= 3, f"killed only {kills} times: the test proved little"
+    assert any(0 < position < head for positions in positions_at_kills for position in positions)
+    assert all(unprojected.projections.position(p.name) == head for p in all_projections())
+    killed_and_restarted = all_rows(unprojected)
+    assert killed_and_restarted == clean_rebuild(unprojected)
+
+
+def test_two_projectors_at_once_apply_every_event_once(unprojected, settings, master_key):
+    first, second = projector(settings, master_key), projector(settings, master_key)
+    for process in (first, second):
+        assert process.wait(timeout=240) == 0, process.stderr.read().decode()
+    both = all_rows(unprojected)
+    assert both == clean_rebuild(unprojected)
+
+
+def test_the_web_process_can_wait_for_a_position(unprojected, settings, master_key):
+    head = unprojected.app.recorder.max_notification_id()
+    assert not unprojected.projections.wait_for(head, timeout=0.1)
+    process = projector(settings, master_key)
+    assert unprojected.projections.wait_for(head, timeout=120)
+    process.wait(timeout=60)

@@ -1,0 +1,187 @@
+"""Read model `commitments`: each commitment's current state, reference, owner, due dates and full history.
+
+Consumes every Commitment event, and Meeting.Annulled and Meeting.ItemErased (which withdraw or erase a
+meeting's commitments); owns `commitments` and `commitment_history`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+)
+
+from tracker.domain.commitment import Commitment
+from tracker.domain.meeting import Meeting
+from tracker.domain.values import CommitmentStatus
+from tracker.projections.types import UTCDateTime
+
+metadata = MetaData()
+commitments = Table(
+    "commitments",
+    metadata,
+    Column("commitment_id", String(32), primary_key=True),
+    Column("team_id", String(32), nullable=False),
+    Column("reference_year", Integer, nullable=False),
+    Column("reference_number", Integer, nullable=False),
+    Column("meeting_id", String(32), nullable=False, index=True),
+    Column("decision_id", String(32), nullable=False, index=True),
+    Column("owner_member_id", String(32), nullable=True, index=True),
+    Column("owner_body", Text, nullable=True),
+    Column("description", Text, nullable=False),
+    Column("made_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("original_due_on", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("closed_on", Date, nullable=True),
+    Column("visibility", String(16), nullable=False),
+    Column("erased", Boolean, nullable=False),
+    Column("withdrawn_by_annulment", Boolean, nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Index("ix_commitments_team_made_on", "team_id", "made_on"),
+    Index("ix_commitments_reference", "team_id", "reference_year", "reference_number", unique=True),
+)
+commitment_history = Table(
+    "commitment_history",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("commitment_id", String(32), nullable=False, index=True),
+    Column("team_id", String(32), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("is_correction", Boolean, nullable=False),
+    Column("status", String(16), nullable=True),
+    Column("due_on", Date, nullable=True),
+    Column("owner_member_id", String(32), nullable=True),
+    Column("owner_body", Text, nullable=True),
+    Column("text", Text, nullable=True),
+    Column("visibility", String(16), nullable=True),
+    Column("meeting_id", String(32), nullable=True),
+)
+
+
+class Commitments:
+    name = "commitments"
+    version = 1
+    metadata = metadata
+    consumes = (Commitment.Event, Meeting.Annulled, Meeting.ItemErased)
+
+    def apply(self, conn: Connection, event: Any, position: int) -> None:
+        if isinstance(event, Meeting.Annulled):
+            meeting = commitments.c.meeting_id == event.originator_id.hex
+            conn.execute(commitments.update().where(meeting).values(withdrawn_by_annulment=True))
+        elif isinstance(event, Meeting.ItemErased):
+            decision = commitments.c.decision_id == event.item_id.hex
+            conn.execute(commitments.update().where(decision).values(erased=True))
+        elif isinstance(event, Commitment.Made):
+            self._made(conn, event, position)
+        else:
+            self._changed(conn, event, position)
+
+    def _made(self, conn: Connection, event: Commitment.Made, position: int) -> None:
+        year = event.business_date.year
+        taken = conn.execute(
+            select(func.count())
+            .select_from(commitments)
+            .where(commitments.c.team_id == event.team_id.hex, commitments.c.reference_year == year)
+        ).scalar_one()
+        conn.execute(
+            commitments.insert().values(
+                commitment_id=event.originator_id.hex,
+                team_id=event.team_id.hex,
+                reference_year=year,
+                reference_number=taken + 1,
+                meeting_id=event.meeting_id.hex,
+                decision_id=event.decision_id.hex,
+                owner_member_id=event.owner_member_id.hex if event.owner_member_id else None,
+                owner_body=event.owner_body,
+                description=event.description,
+                made_on=event.business_date,
+                due_on=event.due_on,
+                original_due_on=event.due_on,
+                status=CommitmentStatus.OPEN.value,
+                closed_on=None,
+                visibility=event.visibility,
+                erased=False,
+                withdrawn_by_annulment=False,
+                recorded_at=event.timestamp,
+                position=position,
+            )
+        )
+
+    def _changed(self, conn: Connection, event: Any, position: int) -> None:
+        changes: dict[str, Any] = {}
+        if isinstance(event, Commitment.FollowUpReported):
+            closed = CommitmentStatus(event.status).is_closed
+            changes = {"status": event.status, "closed_on": event.business_date if closed else None}
+        elif isinstance(event, Commitment.DueDateRevised):
+            changes = {"due_on": event.due_on}
+        elif isinstance(event, Commitment.HandedOver):
+            owner = event.owner_member_id.hex if event.owner_member_id else None
+            changes = {"owner_member_id": owner, "owner_body": event.owner_body}
+        elif isinstance(event, Commitment.Reopened):
+            changes = {"status": CommitmentStatus.IN_PROGRESS.value, "closed_on": None}
+        elif isinstance(event, Commitment.VisibilityChanged):
+            changes = {"visibility": event.visibility}
+        row = commitments.c.commitment_id == event.originator_id.hex
+        if conn.execute(commitments.update().where(row).values(**changes)).rowcount == 0:
+            return  # an as-of view may hold a correction of a commitment it does not include
+        owner_member_id = getattr(event, "owner_member_id", None)
+        follow_up_meeting = getattr(event, "meeting_id", None)
+        conn.execute(
+            commitment_history.insert().values(
+                position=position,
+                commitment_id=event.originator_id.hex,
+                team_id=event.team_id.hex,
+                event_type=type(event).__qualname__,
+                business_date=event.business_date,
+                recorded_at=event.timestamp,
+                recorded_by=event.recorded_by,
+                is_correction=event.is_correction,
+                status=getattr(event, "status", None),
+                due_on=getattr(event, "due_on", None),
+                owner_member_id=owner_member_id.hex if owner_member_id else None,
+                owner_body=getattr(event, "owner_body", None),
+                text=getattr(event, "note", None) or getattr(event, "reason", None),
+                visibility=getattr(event, "visibility", None),
+                meeting_id=follow_up_meeting.hex if follow_up_meeting else None,
+            )
+        )
+
+
+def commitments_of(conn: Connection, team_id: str) -> list[Any]:
+    query = (
+        select(commitments)
+        .where(commitments.c.team_id == team_id)
+        .order_by(commitments.c.reference_year, commitments.c.reference_number)
+    )
+    return list(conn.execute(query))
+
+
+def history_of_team(conn: Connection, team_id: str) -> dict[str, list[Any]]:
+    """Every commitment's history, in log order, keyed by commitment id: one query for a whole team."""
+    rows = conn.execute(
+        select(commitment_history)
+        .where(commitment_history.c.team_id == team_id)
+        .order_by(commitment_history.c.position)
+    )
+    history: dict[str, list[Any]] = {}
+    for row in rows:
+        history.setdefault(row.commitment_id, []).append(row)
+    return history

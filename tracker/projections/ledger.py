@@ -1,0 +1,59 @@
+"""Read model `ledger`: which commitments each member owns or has owned, for per-member commitment ledgers.
+
+Consumes Commitment.Made and Commitment.HandedOver; owns `ledger_entries`. Totals (including overdue, which is
+derived as of a date, never stored) are computed from `commitments` by `tracker.projections.summaries`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, Column, Connection, Date, MetaData, String, Table, select
+
+from tracker.domain.commitment import Commitment
+
+metadata = MetaData()
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("member_id", String(32), primary_key=True),
+    Column("commitment_id", String(32), primary_key=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("since", Date, nullable=False),
+    Column("until", Date, nullable=True),
+    Column("is_owner", Boolean, nullable=False),
+)
+
+
+class Ledger:
+    name = "ledger"
+    version = 1
+    metadata = metadata
+    consumes = (Commitment.Made, Commitment.HandedOver)
+
+    def apply(self, conn: Connection, event: Any, position: int) -> None:
+        commitment_id = event.originator_id.hex
+        if isinstance(event, Commitment.HandedOver):
+            current = (ledger_entries.c.commitment_id == commitment_id) & ledger_entries.c.is_owner
+            conn.execute(ledger_entries.update().where(current).values(until=event.business_date, is_owner=False))
+        if event.owner_member_id is None:
+            return
+        member_id = event.owner_member_id.hex
+        existing = (ledger_entries.c.member_id == member_id) & (ledger_entries.c.commitment_id == commitment_id)
+        if conn.execute(select(ledger_entries.c.member_id).where(existing)).first():
+            conn.execute(ledger_entries.update().where(existing).values(until=None, is_owner=True))
+            return
+        conn.execute(
+            ledger_entries.insert().values(
+                member_id=member_id,
+                commitment_id=commitment_id,
+                team_id=event.team_id.hex,
+                since=event.business_date,
+                until=None,
+                is_owner=True,
+            )
+        )
+
+
+def entries_of_member(conn: Connection, member_id: str) -> list[Any]:
+    return list(conn.execute(select(ledger_entries).where(ledger_entries.c.member_id == member_id)))
