@@ -102,7 +102,8 @@ class Commitments:
             .where(commitments.c.team_id == event.team_id.hex, commitments.c.reference_year == year)
         ).scalar_one()
         conn.execute(
-            commitments.insert().values(
+            commitments.insert(),
+            dict(
                 commitment_id=event.originator_id.hex,
                 team_id=event.team_id.hex,
                 reference_year=year,
@@ -122,7 +123,7 @@ class Commitments:
                 withdrawn_by_annulment=False,
                 recorded_at=event.timestamp,
                 position=position,
-            )
+            ),
         )
 
     def _changed(self, conn: Connection, event: Any, position: int) -> None:
@@ -145,7 +146,8 @@ class Commitments:
         owner_member_id = getattr(event, "owner_member_id", None)
         follow_up_meeting = getattr(event, "meeting_id", None)
         conn.execute(
-            commitment_history.insert().values(
+            commitment_history.insert(),
+            dict(
                 position=position,
                 commitment_id=event.originator_id.hex,
                 team_id=event.team_id.hex,
@@ -161,7 +163,7 @@ class Commitments:
                 text=getattr(event, "note", None) or getattr(event, "reason", None),
                 visibility=getattr(event, "visibility", None),
                 meeting_id=follow_up_meeting.hex if follow_up_meeting else None,
-            )
+            ),
         )
 
 

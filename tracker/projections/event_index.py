@@ -58,7 +58,8 @@ class EventIndex:
 
     def apply(self, conn: Connection, event: Any, position: int) -> None:
         conn.execute(
-            event_index.insert().values(
+            event_index.insert(),
+            dict(
                 position=position,
                 team_id=event.team_id.hex,
                 originator_id=event.originator_id.hex,
@@ -68,7 +69,7 @@ class EventIndex:
                 recorded_at=event.timestamp,
                 recorded_by=event.recorded_by,
                 is_correction=event.is_correction,
-            )
+            ),
         )
 
 

@@ -44,14 +44,15 @@ class Ledger:
             conn.execute(ledger_entries.update().where(existing).values(until=None, is_owner=True))
             return
         conn.execute(
-            ledger_entries.insert().values(
+            ledger_entries.insert(),
+            dict(
                 member_id=member_id,
                 commitment_id=commitment_id,
                 team_id=event.team_id.hex,
                 since=event.business_date,
                 until=None,
                 is_owner=True,
-            )
+            ),
         )
 
 

@@ -104,7 +104,8 @@ class Meetings:
             return  # an as-of view may hold a correction of a meeting it does not include
         if isinstance(event, Meeting.DecisionRecorded):
             conn.execute(
-                decisions.insert().values(
+                decisions.insert(),
+                dict(
                     decision_id=event.decision_id.hex,
                     meeting_id=event.originator_id.hex,
                     team_id=event.team_id.hex,
@@ -114,7 +115,7 @@ class Meetings:
                     business_date=event.business_date,
                     recorded_at=event.timestamp,
                     position=position,
-                )
+                ),
             )
             return
         item_id = getattr(event, "decision_id", None) or getattr(event, "item_id", None)
@@ -134,7 +135,8 @@ class Meetings:
             else:
                 conn.execute(decisions.update().where(decisions.c.decision_id == item_id.hex).values(erased=True))
         conn.execute(
-            meeting_corrections.insert().values(
+            meeting_corrections.insert(),
+            dict(
                 position=position,
                 meeting_id=event.originator_id.hex,
                 team_id=event.team_id.hex,
@@ -146,12 +148,13 @@ class Meetings:
                 reason=getattr(event, "reason", None),
                 reason_code=getattr(event, "reason_code", None),
                 visibility=getattr(event, "visibility", None),
-            )
+            ),
         )
 
     def _held(self, conn: Connection, event: Meeting.Held, position: int) -> None:
         conn.execute(
-            meetings.insert().values(
+            meetings.insert(),
+            dict(
                 meeting_id=event.originator_id.hex,
                 team_id=event.team_id.hex,
                 held_on=event.business_date,
@@ -166,7 +169,7 @@ class Meetings:
                 annulled=False,
                 recorded_at=event.timestamp,
                 position=position,
-            )
+            ),
         )
         if event.attendee_ids:
             conn.execute(

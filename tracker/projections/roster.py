@@ -37,7 +37,8 @@ class Roster:
     def apply(self, conn: Connection, event: Any, position: int) -> None:
         if isinstance(event, Team.MemberJoined):
             conn.execute(
-                roster_members.insert().values(
+                roster_members.insert(),
+                dict(
                     member_id=event.member_id.hex,
                     team_id=event.team_id.hex,
                     name=event.name,
@@ -47,7 +48,7 @@ class Roster:
                     age_band=event.age_band,
                     public_display=event.public_display,
                     joined_on=event.business_date,
-                )
+                ),
             )
             return
         row = roster_members.c.member_id == event.member_id.hex

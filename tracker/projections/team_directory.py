@@ -39,7 +39,8 @@ class TeamDirectory:
         row = team_directory.c.team_id == event.team_id.hex
         if isinstance(event, Team.Registered):
             conn.execute(
-                team_directory.insert().values(
+                team_directory.insert(),
+                dict(
                     team_id=event.team_id.hex,
                     name=event.name,
                     code=event.code,
@@ -51,7 +52,7 @@ class TeamDirectory:
                     time_zone=event.time_zone,
                     registered_on=event.business_date,
                     member_count=0,
-                )
+                ),
             )
         elif isinstance(event, Team.Renamed):
             conn.execute(team_directory.update().where(row).values(name=event.name))

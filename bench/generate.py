@@ -1,0 +1,163 @@
+"""A synthetic national data set, written through the application: teams of 8-15 members, monthly meetings,
+2-6 commitments a meeting, follow-ups, revisions, handovers and some confidential items.
+
+    .venv/bin/python bench/generate.py --teams 20 --years 2 [--database-url sqlite:///var/bench.sqlite3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from uuid import UUID
+
+from tracker.application import Tracker
+from tracker.bootstrap import Services, build_services
+from tracker.confidentiality import MasterKey
+from tracker.config import Settings
+from tracker.drafts import CommitmentDraft, DecisionDraft
+
+COUNTRIES = ("KG", "TJ", "UZ")
+SECTORS = (
+    "police",
+    "local_government",
+    "elders",
+    "womens_committee",
+    "youth_committee",
+    "religious_leader",
+    "school",
+    "civil_society",
+    "activist",
+)
+AGE_BANDS = ("18_29", "30_44", "45_59", "60_plus")
+START = date(2015, 1, 1)
+
+
+def generate(app: Tracker, *, teams: int, years: int, seed: int = 1) -> int:
+    """Record the data set; returns the number of meetings recorded."""
+    rng = random.Random(seed)
+    meetings = 0
+    for number in range(teams):
+        meetings += _team(app, rng, number, years)
+    return meetings
+
+
+def _team(app: Tracker, rng: random.Random, number: int, years: int) -> int:
+    code = "T" + "".join(chr(65 + (number // 26**k) % 26) for k in range(4))
+    team_id = app.register_team(
+        name=f"Team {number}",
+        code=code,
+        kind=rng.choice(("CPPT", "LCPC")),
+        country=rng.choice(COUNTRIES),
+        region="Region",
+        district="District",
+        municipality=f"Municipality {number}",
+        registered_on=START,
+        by="bench",
+    )
+    members = [
+        app.add_member(
+            team_id,
+            name=f"Member {number}.{m}",
+            role="chair" if m == 0 else "member",
+            sector=rng.choice(SECTORS),
+            gender=rng.choice(("female", "male")),
+            age_band=rng.choice(AGE_BANDS),
+            joined_on=START,
+            by="bench",
+        )
+        for m in range(rng.randint(8, 15))
+    ]
+    open_commitments: list[UUID] = []
+    for month in range(12 * years):
+        held_on = date(START.year + month // 12, month % 12 + 1, rng.randint(3, 25))
+        recorded = app.record_meeting(
+            team_id,
+            held_on=held_on,
+            kind="regular",
+            place="Hall",
+            attendee_ids=rng.sample(members, k=len(members) * 2 // 3),
+            guests_female=rng.randint(0, 5),
+            guests_male=rng.randint(0, 5),
+            agenda=["Safety", "Youth"],
+            minutes="Minutes of the meeting. " * 8,
+            decisions=_decisions(rng, members, held_on),
+            by="bench",
+        )
+        for commitment_id in list(open_commitments):
+            if rng.random() < 0.5:
+                status = rng.choice(("in_progress", "kept", "kept", "partly_kept", "not_kept"))
+                app.report_follow_up(
+                    commitment_id,
+                    on=held_on,
+                    status=status,
+                    note="Reported at the meeting",
+                    meeting_id=recorded.id,
+                    by="bench",
+                )
+                if status != "in_progress":
+                    open_commitments.remove(commitment_id)
+            elif rng.random() < 0.05:
+                app.revise_due_date(
+                    commitment_id,
+                    due_on=held_on + timedelta(days=45),
+                    on=held_on,
+                    reason="More time needed",
+                    by="bench",
+                )
+        open_commitments += recorded.commitment_ids
+    return 12 * years
+
+
+def _decisions(rng: random.Random, members: list[UUID], held_on: date) -> list[DecisionDraft]:
+    count = rng.randint(2, 6)
+    decisions = []
+    while count > 0:
+        size = min(count, rng.randint(1, 2))
+        visibility = "confidential" if rng.random() < 0.1 else rng.choice(("public", "public", "team"))
+        decisions.append(
+            DecisionDraft(
+                "Agreed to act on a local safety problem",
+                visibility,
+                [
+                    CommitmentDraft(
+                        "Do the agreed work",
+                        held_on + timedelta(days=rng.choice((14, 30, 60))),
+                        visibility,
+                        owner_member_id=rng.choice(members),
+                    )
+                    for _ in range(size)
+                ],
+            )
+        )
+        count -= size
+    return decisions
+
+
+def build(database_url: str, instance: Path, master_key: MasterKey | None = None, **kwargs: object) -> Services:
+    clock = lambda: datetime(START.year + 30, 1, 1, tzinfo=UTC)  # noqa: E731 - every generated date is in the past
+    return build_services(
+        Settings(database_url, instance), master_key=master_key or MasterKey.generate(), clock=clock, **kwargs
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--teams", type=int, default=20)
+    parser.add_argument("--years", type=int, default=2)
+    parser.add_argument("--database-url", default="sqlite:///var/bench.sqlite3")
+    parser.add_argument("--instance", default="var/bench-instance")
+    args = parser.parse_args()
+    services = build(args.database_url, Path(args.instance), project_synchronously=False)
+    started = time.perf_counter()
+    meetings = generate(services.app, teams=args.teams, years=args.years)
+    elapsed = time.perf_counter() - started
+    events = services.app.recorder.max_notification_id()
+    print(f"{args.teams} teams x {args.years} years: {meetings} meetings, {events} events in {elapsed:.1f} s")
+    services.close()
+
+
+if __name__ == "__main__":
+    main()
