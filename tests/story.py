@@ -120,6 +120,10 @@ def tell_long_story(app: Tracker) -> Story:
     app.change_commitment_visibility(parents, visibility="team", reason="Иш жабылды", on=date(2015, 7, 1), by=BY)
     app.erase_item(story.meeting.decision_ids[1], reason="person_request", by="cli:admin")
     app.remove_member(story.team_id, story.police, reason="Которулду", on=date(2015, 8, 1), by=BY)
+    gulnara = app.register_user(username="gulnara", display_name="Гүлнара", password="long enough password", by=BY)
+    app.grant_role(gulnara, role="secretary", team_id=story.team_id, by=BY)
+    app.grant_role(gulnara, role="auditor", team_id=None, by=BY)
+    app.revoke_role(gulnara, role="auditor", team_id=None, by=BY)
     other = register_team(app, "Ворух")
     other_member = add_member(app, other, "Зарина Ғафурова", "womens_committee", "female", "30_44")
     app.record_meeting(

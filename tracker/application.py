@@ -18,8 +18,9 @@ from eventsourcing.utils import get_topic
 
 from tracker.access_log import AccessLog
 from tracker.confidentiality import Sealer
-from tracker.domain import Commitment, Meeting, Receipt, Stamp, Team, TeamCode
-from tracker.domain.access import Viewer
+from tracker.credentials import Credentials
+from tracker.domain import Commitment, Meeting, Receipt, Stamp, Team, TeamCode, User
+from tracker.domain.access import PUBLIC, Viewer
 from tracker.domain.errors import (
     ConcurrentEditConflict,
     DomainError,
@@ -30,6 +31,7 @@ from tracker.domain.errors import (
     ReasonRequired,
     TeamCodeTaken,
 )
+from tracker.domain.user import NO_TEAM
 from tracker.domain.values import (
     AgeBand,
     CommitmentStatus,
@@ -41,12 +43,13 @@ from tracker.domain.values import (
     Role,
     Sector,
     TeamKind,
+    UserRole,
     Visibility,
     derive_team_code,
     parse,
 )
 from tracker.drafts import CommitmentDraft, DecisionDraft, MeetingRecorded
-from tracker.reading import CommitmentView, MeetingView, Reader
+from tracker.reading import CommitmentView, MeetingView, Reader, Text
 from tracker.transcodings import TRANSCODINGS
 
 MAX_ATTEMPTS = 8
@@ -76,6 +79,7 @@ class Tracker(Application[UUID]):
         *,
         sealer: Sealer,
         access_log: AccessLog,
+        credentials: Credentials,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(env)
@@ -83,6 +87,7 @@ class Tracker(Application[UUID]):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.after_save: list[Callable[[], None]] = []
         self.access_log = access_log
+        self.credentials = credentials
         self.reader = Reader(self._get, self._history, sealer, access_log, self.clock)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -465,6 +470,90 @@ class Tracker(Application[UUID]):
 
         self._run("change_commitment_visibility", by, None, work)
 
+    # Users and roles
+
+    def register_user(self, *, username: str, display_name: str, password: str, by: str) -> UUID:
+        """An account: the registration is in the log, the password hash only in the credentials store."""
+        user_id = User.id_for(username)
+        if self._exists(User, user_id):
+            raise InvalidValue("username", f"the username {username.strip()} is taken")
+
+        def work() -> Outcome:
+            stamp = Stamp(self.clock().date(), by)
+            user = User.register(username=username, display_name=display_name, stamp=stamp)
+            user.record_password_change(stamp)
+            return Outcome([user], {"id": user.id}, NO_TEAM, stamp)
+
+        User.register(username=username, display_name=display_name, stamp=Stamp(self.clock().date(), by))  # validates
+        self.credentials.set_password(user_id, password)  # before the event: an orphan hash is harmless
+        return self._run("register_user", by, None, work)["id"]
+
+    def grant_role(self, user_id: UUID, *, role: str, team_id: UUID | None, by: str) -> None:
+        user_role = parse(UserRole, role, "role")
+        if team_id is not None:
+            self._get(Team, team_id)
+
+        def work() -> Outcome:
+            user = self._get(User, user_id)
+            stamp = Stamp(self.clock().date(), by)
+            user.grant(user_role, team_id, stamp)
+            return Outcome([user], {"id": user.id}, team_id or NO_TEAM, stamp)
+
+        self._run("grant_role", by, None, work)
+
+    def revoke_role(self, user_id: UUID, *, role: str, team_id: UUID | None, by: str) -> None:
+        user_role = parse(UserRole, role, "role")
+
+        def work() -> Outcome:
+            user = self._get(User, user_id)
+            stamp = Stamp(self.clock().date(), by)
+            user.revoke(user_role, team_id, stamp)
+            return Outcome([user], {"id": user.id}, team_id or NO_TEAM, stamp)
+
+        self._run("revoke_role", by, None, work)
+
+    def change_password(self, user_id: UUID, *, password: str, by: str) -> None:
+        self._get(User, user_id)
+        self.credentials.set_password(user_id, password)
+
+        def work() -> Outcome:
+            user = self._get(User, user_id)
+            stamp = Stamp(self.clock().date(), by)
+            user.record_password_change(stamp)
+            return Outcome([user], {"id": user.id}, NO_TEAM, stamp)
+
+        self._run("change_password", by, None, work)
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        user_id = User.id_for(username)
+        if not self.credentials.check_password(user_id, password):
+            return None
+        return self._get(User, user_id)
+
+    def team_id_for(self, reference: str) -> UUID:
+        """A team named by its id or by its short code (MIR)."""
+        try:
+            return self._get(Team, UUID(reference)).id
+        except ValueError:
+            return self._get(TeamCode, TeamCode.id_for(reference.strip().upper())).team_id
+
+    def user(self, user_id: UUID) -> User:
+        return self._get(User, user_id)
+
+    def user_named(self, username: str) -> User:
+        return self._get(User, User.id_for(username))
+
+    def viewer_for(self, user: User | None) -> Viewer:
+        if user is None:
+            return PUBLIC
+        return Viewer(
+            name=f"user:{user.username}",
+            member_of=user.teams_with(UserRole.MEMBER),
+            secretary_of=user.teams_with(UserRole.SECRETARY),
+            auditor_of=user.teams_with(UserRole.AUDITOR),
+            auditor_of_all_teams=user.has_global(UserRole.AUDITOR),
+        )
+
     # Erasure
 
     def erase_item(self, item_id: UUID, *, reason: str, by: str) -> UUID:
@@ -511,6 +600,12 @@ class Tracker(Application[UUID]):
 
     def read_meeting(self, meeting_id: UUID, *, viewer: Viewer, page: str) -> MeetingView:
         return self.reader.meeting(meeting_id, viewer, page)
+
+    def read_texts(
+        self, team_id: UUID, items: list[tuple[str, UUID, str, bool, str | None]], *, viewer: Viewer, page: str
+    ) -> list[Text | None]:
+        """Open read-model texts (kind, item id, visibility, erased, sealed) for a viewer; confidential reads logged."""
+        return self.reader.texts(viewer, page, team_id, items)
 
     def read_commitment(self, commitment_id: UUID, *, viewer: Viewer, page: str) -> CommitmentView:
         return self.reader.commitment(commitment_id, viewer, page)
@@ -591,8 +686,9 @@ class Tracker(Application[UUID]):
             for position, commitment in enumerate(draft.commitments):
                 try:
                     commitments.append(self._make_commitment(team, meeting, decision_id, commitment, stamp.recorded_by))
-                except InvalidValue as error:
-                    error.field = f"decisions[{index}].commitments[{position}].{error.field}"
+                except DomainError as error:
+                    if error.field:
+                        error.field = f"decisions[{index}].commitments[{position}].{error.field}"
                     raise
         return decision_ids, commitments
 

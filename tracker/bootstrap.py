@@ -15,6 +15,7 @@ from tracker.access_log import AccessLog
 from tracker.application import Tracker
 from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
+from tracker.credentials import Credentials
 from tracker.persistence import create_database_engine, eventsourcing_env
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
@@ -53,7 +54,11 @@ def build_services(
     master_key = master_key or MasterKey.load(os.environ.get("TRACKER_MASTER_KEY"), settings.master_key_file)
     key_store = KeyStore(engine, master_key)
     app = Tracker(
-        eventsourcing_env(settings.database_url), sealer=Sealer(key_store), access_log=AccessLog(engine), clock=clock
+        eventsourcing_env(settings.database_url),
+        sealer=Sealer(key_store),
+        access_log=AccessLog(engine),
+        credentials=Credentials(engine),
+        clock=clock,
     )
     projections = ProjectionRunner(app, engine, all_projections())
     if project_synchronously:

@@ -27,7 +27,7 @@ _FIELD_MEANINGS = {
     "municipality": "municipality (ayil okmotu, jamoat, mahalla, town)",
     "time_zone": "IANA time zone of the team's business dates, from the country unless given",
     "member_id": "UUID of the member within the team",
-    "role": "`chair`, `secretary` or `member`",
+    "role": "on a team: `chair`, `secretary` or `member`; for a user: `admin`, `secretary`, `member` or `auditor`",
     "sector": "what the member represents: `police`, `local_government`, `elders`, `womens_committee`, "
     "`youth_committee`, `religious_leader`, `school`, `civil_society`, `activist`",
     "gender": "`female` or `male`",
@@ -54,6 +54,8 @@ _FIELD_MEANINGS = {
     "note": "what was reported, sealed under the decision's key",
     "item_id": "the erased item: a meeting's id (its minutes and agenda) or a decision's id (with its commitments)",
     "reason_code": "`person_request`, `published_by_mistake` or `court_order`; never free text",
+    "username": "the account's login name (unique, case-insensitive); the user's id derives from it",
+    "display_name": "the name shown for the account",
     "command": "the use case that was recorded under the idempotency key",
     "result": "the ids the first recording answered, given again to any repeat of the key",
 }

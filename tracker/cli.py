@@ -16,7 +16,7 @@ import click
 from tracker.confidentiality import MasterKey, MasterKeyError, open_backup, seal_backup
 from tracker.config import Settings
 from tracker.domain.errors import DomainError
-from tracker.domain.values import ErasureReason
+from tracker.domain.values import ErasureReason, UserRole
 
 EXIT_BAD_INPUT = 1
 EXIT_CONFIGURATION = 2
@@ -77,7 +77,7 @@ def init() -> None:
 @click.option("--if-empty", is_flag=True, help="Load only when no team is registered yet.")
 def demo(if_empty: bool) -> None:
     """Load a realistic demo: three teams in Kyrgyzstan, Tajikistan and Uzbekistan, a year of meetings."""
-    from tracker.demo import load_demo
+    from tracker.demo import DEMO_PASSWORD, load_demo, load_demo_users
 
     services = _services()
     try:
@@ -85,7 +85,9 @@ def demo(if_empty: bool) -> None:
             click.echo("demo not loaded: the database already holds records")
             return
         teams = load_demo(services.app, by=cli_user())
+        accounts = load_demo_users(services.app, teams, by=cli_user())
         click.echo(f"demo loaded: {len(teams)} teams, {services.app.recorder.max_notification_id()} events")
+        click.echo(f"demo accounts (password {DEMO_PASSWORD!r}): {', '.join(accounts)}")
     finally:
         services.close()
 
@@ -163,6 +165,66 @@ def erase(item_id: UUID, reason: str) -> None:
     try:
         key_id = services.app.erase_item(item_id, reason=reason, by=cli_user())
         click.echo(f"erased: the text of item {key_id} is destroyed ({reason})")
+    finally:
+        services.close()
+
+
+@main.group()
+def users() -> None:
+    """Accounts and their roles."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([role.value for role in UserRole]))
+@click.option("--team", "team", help="Team id or code, for a secretary, a member or an auditor of one team.")
+@click.option("--display-name", default="", help="The name shown for the account (default: the username).")
+@click.option("--password", help="At least 10 characters; asked for when omitted.")
+def create_user(username: str, role: str, team: str | None, display_name: str, password: str | None) -> None:
+    """Create an account with one role (more with `tracker users grant`)."""
+    services = _services()
+    try:
+        team_id = services.app.team_id_for(team) if team else None
+        secret = password or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        user_id = services.app.register_user(
+            username=username, display_name=display_name, password=secret, by=cli_user()
+        )
+        services.app.grant_role(user_id, role=role, team_id=team_id, by=cli_user())
+        click.echo(f"created user {username} ({role}{' of ' + team if team else ''})")
+    finally:
+        services.close()
+
+
+@users.command("grant")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([role.value for role in UserRole]))
+@click.option("--team", "team", help="Team id or code; omit for every team (admin, auditor of all teams).")
+def grant(username: str, role: str, team: str | None) -> None:
+    """Grant a role to an existing account."""
+    services = _services()
+    try:
+        user = services.app.user_named(username)
+        services.app.grant_role(
+            user.id, role=role, team_id=services.app.team_id_for(team) if team else None, by=cli_user()
+        )
+        click.echo(f"granted {role} to {username}")
+    finally:
+        services.close()
+
+
+@main.group()
+def tokens() -> None:
+    """API bearer tokens."""
+
+
+@tokens.command("create")
+@click.argument("username")
+def create_token(username: str) -> None:
+    """Create an API token for a user; it is shown once, as the last word of the output."""
+    services = _services(project_synchronously=False)
+    try:
+        user = services.app.user_named(username)
+        click.echo(f"API token for {user.username}: {services.app.credentials.create_token(user.id)}")
     finally:
         services.close()
 

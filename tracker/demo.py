@@ -253,3 +253,21 @@ def _outcome(rng: random.Random, held_on: date, due_on: date) -> str:
     if held_on <= due_on:
         return rng.choice(["in_progress", "in_progress", "kept"])
     return rng.choice(["kept", "kept", "partly_kept", "not_kept", "in_progress"])
+
+
+DEMO_PASSWORD = "partnership-demo"
+
+
+def load_demo_users(app: Tracker, team_ids: list[UUID], *, by: str) -> list[str]:
+    """Accounts to try the demo with, all with the password DEMO_PASSWORD: never use them on a real server."""
+    accounts = [("admin", "Administrator", "admin", None), ("auditor", "Donor auditor", "auditor", None)]
+    for team_id in team_ids:
+        code = app.team(team_id).code.lower()
+        accounts += [
+            (f"secretary-{code}", f"Secretary {code.upper()}", "secretary", team_id),
+            (f"member-{code}", f"Member {code.upper()}", "member", team_id),
+        ]
+    for username, display_name, role, team_id in accounts:
+        user_id = app.register_user(username=username, display_name=display_name, password=DEMO_PASSWORD, by=by)
+        app.grant_role(user_id, role=role, team_id=team_id, by=by)
+    return [username for username, *_ in accounts]

@@ -172,6 +172,18 @@ class Reader:
         session.log()
         return view
 
+    def texts(
+        self, viewer: Viewer, page: str, team_id: UUID, items: list[tuple[str, UUID, str, bool, str | None]]
+    ) -> list[Text | None]:
+        """Open many read-model texts at once: (kind, item id, visibility, erased, sealed) each; one log write."""
+        session = _ReadSession(self, viewer, page, team_id)
+        opened = [
+            session.opener(kind, item_id, Visibility(visibility), erased)(sealed) if sealed is not None else None
+            for kind, item_id, visibility, erased, sealed in items
+        ]
+        session.log()
+        return opened
+
 
 class _ReadSession:
     """One page's reading: collects which confidential items were opened, to log each once."""

@@ -5,8 +5,9 @@ from tracker.domain.events import Sealed, Stamp, TrackedEvent
 from tracker.domain.meeting import Decision, Meeting
 from tracker.domain.receipt import Receipt
 from tracker.domain.team import Member, Team, TeamCode
+from tracker.domain.user import User
 
-AGGREGATES = (Team, TeamCode, Meeting, Commitment, Receipt)
+AGGREGATES = (Team, TeamCode, Meeting, Commitment, Receipt, User)
 
 __all__ = [
     "AGGREGATES",
@@ -20,4 +21,5 @@ __all__ = [
     "Team",
     "TeamCode",
     "TrackedEvent",
+    "User",
 ]

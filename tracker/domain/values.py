@@ -63,6 +63,13 @@ class PublicDisplay(StrEnum):
     INITIALS = "initials"
 
 
+class UserRole(StrEnum):
+    ADMIN = "admin"
+    SECRETARY = "secretary"
+    MEMBER = "member"
+    AUDITOR = "auditor"
+
+
 class MeetingKind(StrEnum):
     REGULAR = "regular"
     EXTRAORDINARY = "extraordinary"

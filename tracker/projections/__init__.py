@@ -7,6 +7,7 @@ from tracker.projections.meetings import Meetings
 from tracker.projections.roster import Roster
 from tracker.projections.runner import Projection
 from tracker.projections.team_directory import TeamDirectory
+from tracker.projections.user_directory import UserDirectory
 
 
 def team_projections() -> list[Projection]:
@@ -15,4 +16,4 @@ def team_projections() -> list[Projection]:
 
 
 def all_projections() -> list[Projection]:
-    return [EventIndex(), *team_projections()]
+    return [EventIndex(), *team_projections(), UserDirectory()]

@@ -68,3 +68,10 @@ def members_of(conn: Connection, team_id: str) -> list[Any]:
         .order_by(roster_members.c.left_on.is_not(None), roster_members.c.name)
     )
     return list(conn.execute(query))
+
+
+def public_name(member: Any) -> str:
+    """How public reports name a member: by full name, or (if they chose) by initials only."""
+    if member.public_display == "initials":
+        return " ".join(f"{part[0]}." for part in member.name.split() if part)
+    return member.name

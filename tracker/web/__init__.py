@@ -1,19 +1,29 @@
-"""The Flask app factory: one Services per process, blueprints per audience, languages via Flask-Babel."""
+"""The Flask app factory: one Services per process, a blueprint per audience, languages, CSRF and headers."""
 
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, redirect, request, session, url_for
+from flask_babel import Babel, format_date, get_locale
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.wrappers import Response
 
 from tracker.bootstrap import Services, build_services
+from tracker.confidentiality import MasterKeyError
 from tracker.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-LANGUAGES = ("en", "ru", "ky", "tg", "uz_Latn")
+LANGUAGES = {"en": "English", "ru": "Русский", "ky": "Кыргызча", "tg": "Тоҷикӣ", "uz_Latn": "Oʻzbekcha"}
+SESSION_LIFETIME = timedelta(hours=12)
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+csrf = CSRFProtect()
 
 
 def create_app(config: dict[str, Any] | None = None, services: Services | None = None) -> Flask:
@@ -24,27 +34,91 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.from_mapping(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True)
+    app.config.from_mapping(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("TRACKER_HTTPS", "") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        # A minutes form kept open for an hour must still save: the token lives as long as the session.
+        WTF_CSRF_TIME_LIMIT=int(SESSION_LIFETIME.total_seconds()),
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        API_TITLE="Partnership Tracker",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        },
+    )
     if config:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(settings)
     app.extensions["tracker"] = services or build_services(settings)
-    Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals["get_locale"] = get_locale
+    _init_extensions(app)
+    _register_blueprints(app)
+    app.after_request(_security_headers)
+    app.before_request(_permanent_session)
+    return app
 
-    from tracker.web import public
+
+def _init_extensions(app: Flask) -> None:
+    from tracker.web.auth import login_manager
+    from tracker.web.limits import limiter
+
+    Babel(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    app.jinja_env.globals.update(get_locale=get_locale, languages=LANGUAGES, format_date=_format_date)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.web import admin, api, auth, public, secretary
+    from tracker.web.problems import ProblemApi
 
     app.register_blueprint(public.blueprint)
-    return app
+    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(secretary.blueprint)
+    app.register_blueprint(admin.blueprint)
+    csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing for a cross-site form to ride on
+    ProblemApi(app).register_blueprint(api.blueprint)
+
+    @app.post("/language")
+    def choose_language() -> Response:
+        chosen = request.form.get("language", "")
+        if chosen in LANGUAGES:
+            session["language"] = chosen
+        target = request.form.get("next", "")
+        safe = target.startswith("/") and not target.startswith("//")
+        return redirect(target if safe else url_for("public.front_page"))
 
 
 def select_locale() -> str:
     chosen = session.get("language")
     if chosen in LANGUAGES:
         return chosen
-    best = request.accept_languages.best_match(["en", "ru", "ky", "tg", "uz", "uz-Latn"]) or "en"
+    best = request.accept_languages.best_match(["en", "ru", "ky", "tg", "uz", "uz-Latn", "uz_Latn"]) or "en"
     return "uz_Latn" if best.startswith("uz") else best
+
+
+def _format_date(value: date | None, style: str = "medium") -> str:
+    return format_date(value, style) if value else ""
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _permanent_session() -> None:
+    session.permanent = True
 
 
 def _secret_key(settings: Settings) -> str:
@@ -52,8 +126,6 @@ def _secret_key(settings: Settings) -> str:
         return os.environ["TRACKER_SECRET_KEY"]
     if settings.secret_key_file.exists():
         return settings.secret_key_file.read_text().strip()
-    from tracker.confidentiality import MasterKeyError
-
     raise MasterKeyError(
         f"no session secret: set TRACKER_SECRET_KEY or run `tracker init` to create {settings.secret_key_file}"
     )

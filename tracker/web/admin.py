@@ -1,0 +1,133 @@
+"""The admin blueprint: register teams, manage users and their roles, erase an item's text."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker.domain.errors import DomainError
+from tracker.projections.team_directory import list_teams
+from tracker.projections.user_directory import list_users
+from tracker.web.errors import attach, message_for
+from tracker.web.forms import ErasureForm, RoleForm, TeamForm, UserForm
+from tracker.web.guards import require_admin
+from tracker.web.services import services
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@blueprint.before_request
+@login_required
+def _admins_only() -> None:
+    require_admin()
+
+
+@blueprint.route("/teams", methods=["GET", "POST"])
+def teams() -> Any:
+    form = TeamForm()
+    if request.method == "GET":
+        form.idempotency_key.data = uuid4().hex
+    if form.validate_on_submit():
+        try:
+            team_id = services().app.register_team(
+                name=form.name.data,
+                code=form.code.data or None,
+                kind=form.kind.data,
+                country=form.country.data,
+                region=form.region.data,
+                district=form.district.data,
+                municipality=form.municipality.data,
+                registered_on=form.registered_on.data,
+                by=current_user.recorder,
+                idempotency_key=form.idempotency_key.data or None,
+            )
+        except DomainError as error:
+            attach(form, error)
+        else:
+            flash(_("The team %(code)s was registered.", code=services().app.team(team_id).code))
+            return redirect(url_for(".teams"))
+    with services().engine.connect() as conn:
+        registered = list_teams(conn)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/teams.html", form=form, teams=registered), status
+
+
+@blueprint.route("/users", methods=["GET", "POST"])
+def users() -> Any:
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            services().app.register_user(
+                username=form.username.data,
+                display_name=form.display_name.data or "",
+                password=form.password.data,
+                by=current_user.recorder,
+            )
+        except DomainError as error:
+            attach(form, error)
+        else:
+            flash(_("The account %(name)s was created; grant it a role.", name=form.username.data))
+            return redirect(url_for(".users"))
+    return render_template("admin/users.html", form=form, **_users_page()), 422 if request.method == "POST" else 200
+
+
+@blueprint.post("/users/<uuid:user_id>/roles")
+def grant_role(user_id: UUID) -> Any:
+    return _role_change(user_id, grant=True)
+
+
+@blueprint.post("/users/<uuid:user_id>/roles/revoke")
+def revoke_role(user_id: UUID) -> Any:
+    return _role_change(user_id, grant=False)
+
+
+@blueprint.route("/erase", methods=["GET", "POST"])
+def erase() -> Any:
+    form = ErasureForm()
+    if form.validate_on_submit():
+        try:
+            item_id = UUID(form.item_id.data.strip())
+        except ValueError:
+            form.item_id.errors = [_("This is not an id.")]
+        else:
+            try:
+                erased = services().app.erase_item(item_id, reason=form.reason.data, by=current_user.recorder)
+            except DomainError as error:
+                attach(form, error)
+            else:
+                flash(_("The text of item %(id)s was destroyed for good.", id=erased))
+                return redirect(url_for(".erase"))
+    return render_template("admin/erase.html", form=form), 422 if request.method == "POST" else 200
+
+
+def _role_change(user_id: UUID, *, grant: bool) -> Any:
+    form = RoleForm()
+    form.team_id.choices = _team_choices()
+    if form.validate_on_submit():
+        team_id = UUID(form.team_id.data) if form.team_id.data else None
+        command = services().app.grant_role if grant else services().app.revoke_role
+        try:
+            command(user_id, role=form.role.data, team_id=team_id, by=current_user.recorder)
+        except DomainError as error:
+            flash(message_for(error), "error")
+        else:
+            flash(_("The role was granted.") if grant else _("The role was revoked."))
+    return redirect(url_for(".users"))
+
+
+def _users_page() -> dict[str, Any]:
+    with services().engine.connect() as conn:
+        accounts = list_users(conn)
+        team_codes = {team.team_id: team.code for team in list_teams(conn)}
+    role_form = RoleForm()
+    role_form.team_id.choices = _team_choices()
+    return {"accounts": accounts, "team_codes": team_codes, "role_form": role_form}
+
+
+def _team_choices() -> list[tuple[str, str]]:
+    with services().engine.connect() as conn:
+        return [("", _("Every team"))] + [(t.team_id, f"{t.code} · {t.name}") for t in list_teams(conn)]

@@ -1,0 +1,100 @@
+"""The auth blueprint: log in and out; who the current user is and what they may do."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from tracker.domain import User
+from tracker.domain.access import Viewer
+from tracker.domain.values import UserRole
+from tracker.web.limits import limiter
+from tracker.web.services import services
+
+blueprint = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please log in to continue.")
+
+
+class Account(UserMixin):
+    """The logged-in person: their user aggregate and what their roles let them read and record."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.viewer: Viewer = services().app.viewer_for(user)
+
+    def get_id(self) -> str:
+        return self.user.id.hex
+
+    @property
+    def name(self) -> str:
+        return self.user.display_name
+
+    @property
+    def recorder(self) -> str:
+        return f"user:{self.user.username}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.has_global(UserRole.ADMIN)
+
+    @property
+    def is_auditor(self) -> bool:
+        return bool(self.viewer.auditor_of) or self.viewer.auditor_of_all_teams
+
+    def may_record_for(self, team_id: UUID) -> bool:
+        return team_id in self.viewer.secretary_of
+
+    @property
+    def secretary_teams(self) -> frozenset[UUID]:
+        return self.viewer.secretary_of
+
+
+@login_manager.user_loader
+def load_account(user_id: str) -> Account | None:
+    try:
+        return Account(services().app.user(UUID(user_id)))
+    except Exception:
+        return None
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=512)])
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def login() -> Any:
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services().app.authenticate(form.username.data or "", form.password.data or "")
+        if user is not None:
+            login_user(Account(user))
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_l("Wrong username or password."))
+    return render_template("auth/login.html", form=form)
+
+
+@blueprint.post("/logout")
+def logout() -> Response:
+    logout_user()
+    flash(_l("You are logged out."))
+    return redirect(url_for("public.front_page"))
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    if current_user.is_authenticated and current_user.secretary_teams:
+        return url_for("secretary.home")
+    return url_for("public.front_page")

@@ -1,0 +1,35 @@
+"""Who may do what in the web and the API: checked before any command runs, so a refusal writes nothing."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import abort
+from flask_login import current_user
+
+from tracker.web.services import services
+
+
+def require_login() -> None:
+    if not current_user.is_authenticated:
+        abort(401)
+
+
+def require_admin() -> None:
+    require_login()
+    if not current_user.is_admin:
+        abort(403)
+
+
+def require_secretary_of(team_id: UUID) -> None:
+    require_login()
+    if not current_user.may_record_for(team_id):
+        abort(403)
+
+
+def team_of_meeting(meeting_id: UUID) -> UUID:
+    return services().app.meeting(meeting_id).team_id
+
+
+def team_of_commitment(commitment_id: UUID) -> UUID:
+    return services().app.commitment(commitment_id).team_id

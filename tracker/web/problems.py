@@ -1,0 +1,103 @@
+"""RFC 9457 problem details for the JSON API: every 4xx and 5xx as `application/problem+json`, with the field
+at fault, and declared as the default response of every operation in the OpenAPI document."""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, json, request
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://partnership-tracker.org/problems/"
+
+
+class InvalidParamSchema(ma.Schema):
+    name = ma.fields.String(required=True, metadata={"description": "The field at fault, e.g. `decisions[0].text`"})
+    reason = ma.fields.String(required=True)
+
+
+class ProblemSchema(ma.Schema):
+    type = ma.fields.String(required=True, metadata={"description": "A URI naming the kind of problem"})
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
+    detail = ma.fields.String()
+    field = ma.fields.String(metadata={"description": "The field at fault, when there is one"})
+    invalid_params = ma.fields.List(ma.fields.Nested(InvalidParamSchema))
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, answering errors as problem details and documenting them so."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "A problem (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        if not request.path.startswith("/api/"):
+            return error  # pages keep Flask's own error pages
+        data = getattr(error, "data", None) or {}
+        invalid = _invalid_params(data.get("messages") or data.get("errors") or {})
+        return problem(
+            error.code or 500,
+            detail=data.get("message") or error.description,
+            field=data.get("field") or (invalid[0]["name"] if invalid else None),
+            invalid_params=invalid,
+            kind=data.get("kind"),
+        )
+
+
+def problem(
+    status: int,
+    *,
+    detail: str | None = None,
+    field: str | None = None,
+    invalid_params: list[dict[str, str]] | None = None,
+    kind: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + kind if kind else "about:blank",
+        "title": http.HTTPStatus(status).phrase,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if field:
+        body["field"] = field
+    if invalid_params:
+        body["invalid_params"] = invalid_params
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON, headers=headers)
+
+
+def _invalid_params(messages: Any, prefix: str = "") -> list[dict[str, str]]:
+    """webargs' nested error dicts ({"json": {"decisions": {"0": {"text": [...]}}}}) as a flat list."""
+    found: list[dict[str, str]] = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key in ("json", "query", "headers", "form", "files", "path") and not prefix:
+                found += _invalid_params(value, "")
+                continue
+            name = f"{prefix}[{key}]" if str(key).isdigit() else (f"{prefix}.{key}" if prefix else str(key))
+            found += _invalid_params(value, name)
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        found.append({"name": prefix or "body", "reason": " ".join(messages)})
+    elif isinstance(messages, list):
+        for index, value in enumerate(messages):
+            found += _invalid_params(value, f"{prefix}[{index}]")
+    elif isinstance(messages, str):
+        found.append({"name": prefix or "body", "reason": messages})
+    return found

@@ -1,0 +1,462 @@
+"""The secretary blueprint: record meetings, members, follow-ups and corrections for one's own teams."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from tracker.domain.errors import DomainError, NotFound
+from tracker.drafts import CommitmentDraft, DecisionDraft
+from tracker.projections.commitments import commitments_of
+from tracker.projections.meetings import meetings_of
+from tracker.projections.roster import members_of
+from tracker.projections.summaries import effective_status, is_overdue
+from tracker.projections.team_directory import team_directory
+from tracker.web.errors import attach
+from tracker.web.forms import (
+    DueDateForm,
+    FollowUpForm,
+    HandOverForm,
+    MeetingForm,
+    MemberForm,
+    MinutesForm,
+    ReasonForm,
+    VisibilityForm,
+)
+from tracker.web.guards import require_secretary_of, team_of_commitment, team_of_meeting
+from tracker.web.services import services
+
+blueprint = Blueprint("secretary", __name__, url_prefix="/secretary")
+
+
+@blueprint.before_request
+@login_required
+def _logged_in() -> None:
+    """Every secretary page needs a login; each view then checks the team."""
+
+
+@blueprint.get("/")
+def home() -> str:
+    with services().engine.connect() as conn:
+        teams = [
+            team for team in conn.execute(team_directory.select()) if UUID(team.team_id) in current_user.secretary_teams
+        ]
+    return render_template("secretary/home.html", teams=teams)
+
+
+@blueprint.get("/teams/<uuid:team_id>")
+def team(team_id: UUID) -> str:
+    require_secretary_of(team_id)
+    with services().engine.connect() as conn:
+        members = members_of(conn, team_id.hex)
+        meetings = list(reversed(meetings_of(conn, team_id.hex)))
+    return render_template("secretary/team.html", team=_team(team_id), members=members, meetings=meetings)
+
+
+@blueprint.route("/teams/<uuid:team_id>/members/new", methods=["GET", "POST"])
+def add_member(team_id: UUID) -> Any:
+    require_secretary_of(team_id)
+    form = MemberForm()
+    if request.method == "GET":
+        form.idempotency_key.data = uuid4().hex
+        form.joined_on.data = services().app.today_for(team_id)
+    if form.validate_on_submit():
+        try:
+            services().app.add_member(
+                team_id,
+                name=form.name.data,
+                role=form.role.data,
+                sector=form.sector.data,
+                gender=form.gender.data,
+                age_band=form.age_band.data,
+                public_display=form.public_display.data,
+                joined_on=form.joined_on.data,
+                by=current_user.recorder,
+                idempotency_key=form.idempotency_key.data or None,
+            )
+        except DomainError as error:
+            attach(form, error, {"on": "joined_on"})
+        else:
+            flash(_("%(name)s joined the team.", name=form.name.data))
+            return redirect(url_for(".team", team_id=team_id))
+    return render_template("secretary/member_form.html", team=_team(team_id), form=form), _status(form)
+
+
+@blueprint.route("/teams/<uuid:team_id>/meetings/new", methods=["GET", "POST"])
+def record_meeting(team_id: UUID) -> Any:
+    require_secretary_of(team_id)
+    form = MeetingForm()
+    members = _current_members(team_id)
+    _offer_members(form, members)
+    if request.method == "GET":
+        form.idempotency_key.data = uuid4().hex
+        form.held_on.data = services().app.today_for(team_id)
+    elif form.add_decision.data:
+        form.decisions.append_entry()
+        _offer_members(form, members)
+        return render_template("secretary/meeting_form.html", team=_team(team_id), form=form)
+    if form.validate_on_submit() and (drafts := _decision_drafts(form)) is not None:
+        try:
+            recorded = services().app.record_meeting(
+                team_id,
+                held_on=form.held_on.data,
+                kind=form.kind.data,
+                place=form.place.data,
+                attendee_ids=[UUID(member_id) for member_id in form.attendee_ids.data or []],
+                guests_female=form.guests_female.data or 0,
+                guests_male=form.guests_male.data or 0,
+                agenda=(form.agenda.data or "").splitlines(),
+                minutes=form.minutes.data or "",
+                minutes_visibility=form.minutes_visibility.data,
+                decisions=drafts,
+                by=current_user.recorder,
+                idempotency_key=form.idempotency_key.data or None,
+            )
+        except DomainError as error:
+            attach(form, error, {"on": "held_on"})
+        else:
+            flash(_("The meeting was recorded."))
+            return redirect(url_for(".meeting", meeting_id=recorded.id))
+    return render_template("secretary/meeting_form.html", team=_team(team_id), form=form), _status(form)
+
+
+@blueprint.get("/meetings/<uuid:meeting_id>")
+def meeting(meeting_id: UUID) -> str:
+    team_id = _team_of(team_of_meeting, meeting_id)
+    require_secretary_of(team_id)
+    view = services().app.read_meeting(meeting_id, viewer=current_user.viewer, page=request.path)
+    with services().engine.connect() as conn:
+        rows = [row for row in commitments_of(conn, team_id.hex) if row.meeting_id == meeting_id.hex]
+    commitments = _open_commitment_texts(team_id, rows)
+    on = services().app.today_for(team_id)
+    return render_template(
+        "secretary/meeting.html",
+        team=_team(team_id),
+        meeting=view,
+        commitments=commitments,
+        members=_member_names(team_id),
+        minutes_form=MinutesForm(on=on),
+        visibility_form=VisibilityForm(on=on),
+        annul_form=ReasonForm(on=on),
+    )
+
+
+@blueprint.post("/meetings/<uuid:meeting_id>/minutes")
+def correct_minutes(meeting_id: UUID) -> Any:
+    form = MinutesForm()
+    return _correction(
+        meeting_id,
+        team_of_meeting,
+        form,
+        lambda app, by: app.correct_minutes(
+            meeting_id, minutes=form.minutes.data, reason=form.reason.data, on=form.on.data, by=by
+        ),
+        ".meeting",
+        meeting_id=meeting_id,
+    )
+
+
+@blueprint.post("/meetings/<uuid:meeting_id>/visibility")
+def change_minutes_visibility(meeting_id: UUID) -> Any:
+    form = VisibilityForm()
+    return _correction(
+        meeting_id,
+        team_of_meeting,
+        form,
+        lambda app, by: app.change_minutes_visibility(
+            meeting_id, visibility=form.visibility.data, reason=form.reason.data, on=form.on.data, by=by
+        ),
+        ".meeting",
+        meeting_id=meeting_id,
+    )
+
+
+@blueprint.post("/meetings/<uuid:meeting_id>/decisions/<uuid:decision_id>/visibility")
+def change_decision_visibility(meeting_id: UUID, decision_id: UUID) -> Any:
+    form = VisibilityForm()
+    return _correction(
+        meeting_id,
+        team_of_meeting,
+        form,
+        lambda app, by: app.change_decision_visibility(
+            meeting_id, decision_id, visibility=form.visibility.data, reason=form.reason.data, on=form.on.data, by=by
+        ),
+        ".meeting",
+        meeting_id=meeting_id,
+    )
+
+
+@blueprint.post("/meetings/<uuid:meeting_id>/annul")
+def annul_meeting(meeting_id: UUID) -> Any:
+    form = ReasonForm()
+    return _correction(
+        meeting_id,
+        team_of_meeting,
+        form,
+        lambda app, by: app.annul_meeting(meeting_id, reason=form.reason.data, on=form.on.data, by=by),
+        ".meeting",
+        meeting_id=meeting_id,
+    )
+
+
+@blueprint.get("/teams/<uuid:team_id>/follow-ups")
+def follow_ups(team_id: UUID) -> str:
+    """Commitments still open, the overdue ones first, each with its reference."""
+    require_secretary_of(team_id)
+    today = services().app.today_for(team_id)
+    with services().engine.connect() as conn:
+        rows = [row for row in commitments_of(conn, team_id.hex) if effective_status(row) in ("open", "in_progress")]
+    rows.sort(key=lambda row: (not is_overdue(row, today), row.due_on))
+    return render_template(
+        "secretary/follow_ups.html",
+        team=_team(team_id),
+        commitments=_open_commitment_texts(team_id, rows),
+        members=_member_names(team_id),
+        today=today,
+    )
+
+
+@blueprint.get("/commitments/<uuid:commitment_id>")
+def commitment(commitment_id: UUID) -> str:
+    team_id = _team_of(team_of_commitment, commitment_id)
+    require_secretary_of(team_id)
+    return _commitment_page(commitment_id, team_id)
+
+
+@blueprint.post("/commitments/<uuid:commitment_id>/follow-up")
+def report_follow_up(commitment_id: UUID) -> Any:
+    team_id = _team_of(team_of_commitment, commitment_id)
+    require_secretary_of(team_id)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        try:
+            services().app.report_follow_up(
+                commitment_id,
+                on=form.on.data,
+                status=form.status.data,
+                note=form.note.data or "",
+                meeting_id=UUID(form.meeting_id.data) if form.meeting_id.data else None,
+                by=current_user.recorder,
+                idempotency_key=form.idempotency_key.data or None,
+            )
+        except DomainError as error:
+            attach(form, error)
+        else:
+            flash(_("The follow-up was recorded."))
+            return redirect(url_for(".commitment", commitment_id=commitment_id))
+    return _commitment_page(commitment_id, team_id, follow_up_form=form), 422
+
+
+@blueprint.post("/commitments/<uuid:commitment_id>/due-date")
+def revise_due_date(commitment_id: UUID) -> Any:
+    team_id = _team_of(team_of_commitment, commitment_id)
+    require_secretary_of(team_id)
+    form = DueDateForm()
+    if form.validate_on_submit():
+        try:
+            services().app.revise_due_date(
+                commitment_id,
+                due_on=form.due_on.data,
+                on=form.on.data,
+                reason=form.reason.data,
+                by=current_user.recorder,
+                idempotency_key=form.idempotency_key.data or None,
+            )
+        except DomainError as error:
+            attach(form, error)
+        else:
+            flash(_("The due date was revised."))
+            return redirect(url_for(".commitment", commitment_id=commitment_id))
+    return _commitment_page(commitment_id, team_id, due_date_form=form), 422
+
+
+@blueprint.post("/commitments/<uuid:commitment_id>/hand-over")
+def hand_over(commitment_id: UUID) -> Any:
+    team_id = _team_of(team_of_commitment, commitment_id)
+    require_secretary_of(team_id)
+    form = HandOverForm()
+    form.owner_member_id.choices = _member_choices(team_id)
+    if form.validate_on_submit():
+        try:
+            services().app.hand_over(
+                commitment_id,
+                owner_member_id=UUID(form.owner_member_id.data) if form.owner_member_id.data else None,
+                owner_body=form.owner_body.data or None,
+                on=form.on.data,
+                reason=form.reason.data,
+                by=current_user.recorder,
+                idempotency_key=form.idempotency_key.data or None,
+            )
+        except DomainError as error:
+            attach(form, error, {"owner": "owner_member_id"})
+        else:
+            flash(_("The commitment was handed over."))
+            return redirect(url_for(".commitment", commitment_id=commitment_id))
+    return _commitment_page(commitment_id, team_id, hand_over_form=form), 422
+
+
+@blueprint.post("/commitments/<uuid:commitment_id>/visibility")
+def change_commitment_visibility(commitment_id: UUID) -> Any:
+    form = VisibilityForm()
+    return _correction(
+        commitment_id,
+        team_of_commitment,
+        form,
+        lambda app, by: app.change_commitment_visibility(
+            commitment_id, visibility=form.visibility.data, reason=form.reason.data, on=form.on.data, by=by
+        ),
+        ".commitment",
+        commitment_id=commitment_id,
+    )
+
+
+@blueprint.post("/commitments/<uuid:commitment_id>/reopen")
+def reopen_commitment(commitment_id: UUID) -> Any:
+    form = ReasonForm()
+    return _correction(
+        commitment_id,
+        team_of_commitment,
+        form,
+        lambda app, by: app.reopen_commitment(commitment_id, reason=form.reason.data, on=form.on.data, by=by),
+        ".commitment",
+        commitment_id=commitment_id,
+    )
+
+
+# What the views share
+
+
+def _correction(item_id: UUID, team_of: Any, form: Any, command: Any, endpoint: str, **values: Any) -> Response:
+    """A correction form posted from an item's page: record it, or go back with the reason it was refused."""
+    require_secretary_of(_team_of(team_of, item_id))
+    if not form.validate_on_submit():
+        for field, messages in form.errors.items():
+            flash(f"{getattr(form, field).label.text}: {' '.join(map(str, messages))}", "error")
+        return redirect(url_for(endpoint, **values))
+    try:
+        command(services().app, current_user.recorder)
+    except DomainError as error:
+        from tracker.web.errors import message_for
+
+        flash(message_for(error), "error")
+    else:
+        flash(_("The correction was recorded."))
+    return redirect(url_for(endpoint, **values))
+
+
+def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
+    app = services().app
+    view = app.read_commitment(commitment_id, viewer=current_user.viewer, page=request.path)
+    today = app.today_for(team_id)
+    with services().engine.connect() as conn:
+        row = next(r for r in commitments_of(conn, team_id.hex) if r.commitment_id == commitment_id.hex)
+        meetings = [m for m in meetings_of(conn, team_id.hex) if not m.annulled and m.held_on >= view.made_on]
+    follow_up = forms.get("follow_up_form") or FollowUpForm(formdata=None, on=today, idempotency_key=uuid4().hex)
+    follow_up.meeting_id.choices = [("", "—")] + [(m.meeting_id, m.held_on.isoformat()) for m in reversed(meetings)]
+    hand_over_form = forms.get("hand_over_form") or HandOverForm(formdata=None, on=today, idempotency_key=uuid4().hex)
+    hand_over_form.owner_member_id.choices = _member_choices(team_id)
+    return render_template(
+        "secretary/commitment.html",
+        team=_team(team_id),
+        commitment=view,
+        reference=reference(_team(team_id).code, row),
+        members=_member_names(team_id),
+        overdue=is_overdue(row, today),
+        follow_up_form=follow_up,
+        due_date_form=forms.get("due_date_form")
+        or DueDateForm(formdata=None, on=today, due_on=view.due_on, idempotency_key=uuid4().hex),
+        hand_over_form=hand_over_form,
+        visibility_form=VisibilityForm(formdata=None, on=today),
+        reopen_form=ReasonForm(formdata=None, on=today),
+    )
+
+
+def _open_commitment_texts(team_id: UUID, rows: list[Any]) -> list[dict[str, Any]]:
+    texts = services().app.read_texts(
+        team_id,
+        [("commitment", UUID(row.commitment_id), row.visibility, row.erased, row.description) for row in rows],
+        viewer=current_user.viewer,
+        page=request.path,
+    )
+    code = _team(team_id).code
+    return [
+        {"row": row, "reference": reference(code, row), "description": text}
+        for row, text in zip(rows, texts, strict=True)
+    ]
+
+
+def _decision_drafts(form: MeetingForm) -> list[DecisionDraft] | None:
+    """The decisions and commitments filled in (blank rows are skipped); None when a due date is missing."""
+    drafts, complete = [], True
+    for decision in form.decisions.entries:
+        for entry in decision.commitments.entries:
+            if (entry.description.data or "").strip() and entry.due_on.data is None:
+                entry.due_on.errors = [*entry.due_on.errors, _("A commitment needs a due date.")]
+                complete = False
+    if not complete:
+        return None
+    for decision in form.decisions.entries:
+        commitments = [
+            CommitmentDraft(
+                description=entry.description.data or "",
+                due_on=entry.due_on.data,
+                visibility=entry.visibility.data,
+                owner_member_id=UUID(entry.owner_member_id.data) if entry.owner_member_id.data else None,
+                owner_body=entry.owner_body.data or None,
+            )
+            for entry in decision.commitments.entries
+            if (entry.description.data or "").strip()
+        ]
+        if (decision.text.data or "").strip() or commitments:
+            drafts.append(DecisionDraft(decision.text.data or "", decision.visibility.data, commitments))
+    return drafts
+
+
+def _offer_members(form: MeetingForm, members: list[Any]) -> None:
+    form.attendee_ids.choices = [(m.member_id, m.name) for m in members]
+    for decision in form.decisions.entries:
+        for entry in decision.commitments.entries:
+            entry.owner_member_id.choices = [("", "—")] + [(m.member_id, m.name) for m in members]
+
+
+def _current_members(team_id: UUID) -> list[Any]:
+    with services().engine.connect() as conn:
+        return [member for member in members_of(conn, team_id.hex) if member.left_on is None]
+
+
+def _member_choices(team_id: UUID) -> list[tuple[str, str]]:
+    return [("", "—")] + [(m.member_id, m.name) for m in _current_members(team_id)]
+
+
+def _member_names(team_id: UUID) -> dict[str, str]:
+    with services().engine.connect() as conn:
+        return {member.member_id: member.name for member in members_of(conn, team_id.hex)}
+
+
+def _team(team_id: UUID) -> Any:
+    with services().engine.connect() as conn:
+        row = conn.execute(team_directory.select().where(team_directory.c.team_id == team_id.hex)).first()
+    if row is None:
+        abort(404)
+    return row
+
+
+def reference(code: str, row: Any) -> str:
+    """A commitment's reference people can say aloud: team code, business year, number (MIR-2015-07)."""
+    return f"{code}-{row.reference_year}-{row.reference_number:02d}"
+
+
+def _team_of(team_of: Any, item_id: UUID) -> UUID:
+    try:
+        return team_of(item_id)
+    except NotFound:
+        abort(404)
+
+
+def _status(form: Any) -> int:
+    return 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
