@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test install init demo lint catalogue clean
+.PHONY: run test install init demo lint catalogue messages browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +18,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d translations -l $* >/dev/null
+
+install: $(STAMP) $(COMPILED)
 
 init: install
 	$(BIN)/tracker init
@@ -25,7 +30,12 @@ run: init
 	$(BIN)/tracker demo --if-empty
 	$(BIN)/tracker serve --host $(HOST) --port $(PORT)
 
-test: install
+# Debian's Chromium for the browser tests, and poppler/qpdf for the PDF tests: installed only when missing.
+browser:
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v qpdf >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils qpdf >/dev/null; }
+
+test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -33,6 +43,11 @@ lint: install
 
 catalogue: install
 	$(BIN)/tracker events catalogue > docs/events.md
+
+# Extract every user-facing string, and merge it into each language's catalogue.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

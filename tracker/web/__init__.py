@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     from tracker.web.limits import limiter
 
     Babel(app, locale_selector=select_locale)
+    app.config.setdefault("RATELIMIT_ENABLED", True)  # explicit: the limiter is shared by every app made here
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -17,7 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 VISIBILITY = [("public", _l("Public")), ("team", _l("Team only")), ("confidential", _l("Confidential"))]
@@ -78,7 +78,7 @@ class TeamForm(IdempotentForm):
     region = StringField(_l("Region"), validators=[DataRequired(), Length(max=200)])
     district = StringField(_l("District"), validators=[DataRequired(), Length(max=200)])
     municipality = StringField(_l("Municipality"), validators=[DataRequired(), Length(max=200)])
-    registered_on = DateField(_l("Registered on"), validators=[DataRequired()])
+    registered_on = DateField(_l("Registered on"), validators=[InputRequired()])
 
 
 class MemberForm(IdempotentForm):
@@ -88,7 +88,7 @@ class MemberForm(IdempotentForm):
     gender = SelectField(_l("Gender"), choices=GENDERS)
     age_band = SelectField(_l("Age"), choices=AGE_BANDS)
     public_display = SelectField(_l("Shown on public reports by"), choices=DISPLAYS)
-    joined_on = DateField(_l("Joined on"), validators=[DataRequired()])
+    joined_on = DateField(_l("Joined on"), validators=[InputRequired()])
 
 
 class CommitmentEntry(Form):
@@ -96,17 +96,18 @@ class CommitmentEntry(Form):
     owner_member_id = SelectField(_l("Owner (member)"), choices=[], validate_choice=False)
     owner_body = StringField(_l("…or a body the team names"), validators=[Optional(), Length(max=200)])
     due_on = DateField(_l("Due on"), validators=[Optional()])
-    visibility = SelectField(_l("Visibility"), choices=VISIBILITY)
+    # Rows left blank are skipped, so their choices are checked only when used (by the domain).
+    visibility = SelectField(_l("Visibility"), choices=VISIBILITY, validate_choice=False)
 
 
 class DecisionEntry(Form):
     text = TextAreaField(_l("Decision"), validators=[Optional(), Length(max=2000)])
-    visibility = SelectField(_l("Visibility"), choices=VISIBILITY)
+    visibility = SelectField(_l("Visibility"), choices=VISIBILITY, validate_choice=False)
     commitments = FieldList(FormField(CommitmentEntry), min_entries=2)
 
 
 class MeetingForm(IdempotentForm):
-    held_on = DateField(_l("Held on"), validators=[DataRequired()])
+    held_on = DateField(_l("Held on"), validators=[InputRequired()])
     kind = SelectField(_l("Kind of meeting"), choices=MEETING_KINDS)
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=500)])
     attendee_ids = CheckboxList(_l("Members present"), choices=[], validate_choice=False)
@@ -121,29 +122,29 @@ class MeetingForm(IdempotentForm):
 
 
 class FollowUpForm(IdempotentForm):
-    on = DateField(_l("Date"), validators=[DataRequired()])
+    on = DateField(_l("Date"), validators=[InputRequired()])
     status = SelectField(_l("Status"), choices=STATUSES)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     meeting_id = SelectField(_l("Reported at the meeting of"), choices=[], validate_choice=False)
 
 
 class DueDateForm(IdempotentForm):
-    due_on = DateField(_l("New due date"), validators=[DataRequired()])
-    on = DateField(_l("Decided on"), validators=[DataRequired()])
+    due_on = DateField(_l("New due date"), validators=[InputRequired()])
+    on = DateField(_l("Decided on"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
 class HandOverForm(IdempotentForm):
     owner_member_id = SelectField(_l("New owner (member)"), choices=[], validate_choice=False)
     owner_body = StringField(_l("…or a body the team names"), validators=[Optional(), Length(max=200)])
-    on = DateField(_l("Handed over on"), validators=[DataRequired()])
+    on = DateField(_l("Handed over on"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
 class ReasonForm(FlaskForm):
     """A correction: the corrected text (where there is one), the date and the reason."""
 
-    on = DateField(_l("Date"), validators=[DataRequired()])
+    on = DateField(_l("Date"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 

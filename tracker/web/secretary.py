@@ -394,34 +394,34 @@ def _decision_drafts(form: MeetingForm) -> list[DecisionDraft] | None:
     """The decisions and commitments filled in (blank rows are skipped); None when a due date is missing."""
     drafts, complete = [], True
     for decision in form.decisions.entries:
-        for entry in decision.commitments.entries:
-            if (entry.description.data or "").strip() and entry.due_on.data is None:
-                entry.due_on.errors = [*entry.due_on.errors, _("A commitment needs a due date.")]
+        for entry in decision.form.commitments.entries:
+            if (entry.form.description.data or "").strip() and entry.form.due_on.data is None:
+                entry.form.due_on.errors = [*entry.form.due_on.errors, _("A commitment needs a due date.")]
                 complete = False
     if not complete:
         return None
     for decision in form.decisions.entries:
         commitments = [
             CommitmentDraft(
-                description=entry.description.data or "",
-                due_on=entry.due_on.data,
-                visibility=entry.visibility.data,
-                owner_member_id=UUID(entry.owner_member_id.data) if entry.owner_member_id.data else None,
-                owner_body=entry.owner_body.data or None,
+                description=entry.form.description.data or "",
+                due_on=entry.form.due_on.data,
+                visibility=entry.form.visibility.data,
+                owner_member_id=UUID(entry.form.owner_member_id.data) if entry.form.owner_member_id.data else None,
+                owner_body=entry.form.owner_body.data or None,
             )
-            for entry in decision.commitments.entries
-            if (entry.description.data or "").strip()
+            for entry in decision.form.commitments.entries
+            if (entry.form.description.data or "").strip()
         ]
-        if (decision.text.data or "").strip() or commitments:
-            drafts.append(DecisionDraft(decision.text.data or "", decision.visibility.data, commitments))
+        if (decision.form.text.data or "").strip() or commitments:
+            drafts.append(DecisionDraft(decision.form.text.data or "", decision.form.visibility.data, commitments))
     return drafts
 
 
 def _offer_members(form: MeetingForm, members: list[Any]) -> None:
     form.attendee_ids.choices = [(m.member_id, m.name) for m in members]
     for decision in form.decisions.entries:
-        for entry in decision.commitments.entries:
-            entry.owner_member_id.choices = [("", "—")] + [(m.member_id, m.name) for m in members]
+        for entry in decision.form.commitments.entries:
+            entry.form.owner_member_id.choices = [("", "—")] + [(m.member_id, m.name) for m in members]
 
 
 def _current_members(team_id: UUID) -> list[Any]:
@@ -459,4 +459,5 @@ def _team_of(team_of: Any, item_id: UUID) -> UUID:
 
 
 def _status(form: Any) -> int:
-    return 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    """A form shown again after a POST was refused: 422, with its messages on the fields."""
+    return 422 if request.method == "POST" else 200
