@@ -48,7 +48,8 @@ def build_services(
     clock: Callable[[], datetime] | None = None,
     project_synchronously: bool = True,
 ) -> Services:
-    """Everything one process needs; with `project_synchronously` read models catch up after every command."""
+    """Everything one process needs; with `project_synchronously` read models are up to date after every command:
+    applied in this process, or (TRACKER_PROJECTIONS=projector) awaited from the projector process."""
     settings = settings or Settings.from_env()
     engine = create_database_engine(settings.database_url)
     master_key = master_key or MasterKey.load(os.environ.get("TRACKER_MASTER_KEY"), settings.master_key_file)
@@ -61,6 +62,9 @@ def build_services(
         clock=clock,
     )
     projections = ProjectionRunner(app, engine, all_projections())
-    if project_synchronously:
+    if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":
+        # A separate `tracker projector` applies the log: wait for it, so a user still sees their own write.
+        app.after_save.append(lambda: projections.wait_for(app.recorder.max_notification_id() or 0, timeout=10))
+    elif project_synchronously:
         app.after_save.append(projections.catch_up)
     return Services(settings, engine, key_store, app, projections)

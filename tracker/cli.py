@@ -95,8 +95,24 @@ def demo(if_empty: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the web app (Flask's server; for production see the README)."""
+@click.option("--production", is_flag=True, help="Run gunicorn with several workers instead of Flask's server.")
+@click.option("--workers", default=3, show_default=True, type=int, help="gunicorn workers, with --production.")
+def serve(host: str, port: int, production: bool, workers: int) -> None:
+    """Serve the web app (Flask's server; with --production, gunicorn)."""
+    if production:
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{host}:{port}",
+            "--access-logfile",
+            "-",
+            "tracker.web:create_app()",
+        ]
+        os.execv(sys.executable, command)
     from tracker.web import create_app
 
     create_app().run(host=host, port=port)

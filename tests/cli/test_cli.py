@@ -145,3 +145,49 @@ def test_keys_export_and_import_with_a_passphrase(environment, tmp_path):
     passphrase.write_text("not the passphrase at all")
     wrong = tracker(environment, "keys", "import", str(backup), "--passphrase-file", str(passphrase))
     assert wrong.returncode == 2 and "wrong passphrase" in wrong.stderr
+
+
+def test_users_and_tokens_are_created_on_the_command_line(environment):
+    assert tracker(environment, "init").returncode == 0
+    assert tracker(environment, "demo").returncode == 0
+    created = tracker(
+        environment,
+        "users",
+        "create",
+        "gulnara",
+        "--role",
+        "secretary",
+        "--team",
+        "NAR",
+        "--password",
+        "a long enough password",
+    )
+    assert created.returncode == 0, created.stderr
+    short = tracker(environment, "users", "create", "bakyt", "--role", "member", "--team", "NAR", "--password", "short")
+    assert short.returncode == 1 and "at least 10 characters" in short.stderr
+    unknown_team = tracker(
+        environment,
+        "users",
+        "create",
+        "aibek",
+        "--role",
+        "secretary",
+        "--team",
+        "ZZZ",
+        "--password",
+        "a long enough password",
+    )
+    assert unknown_team.returncode == 1 and "Traceback" not in unknown_team.stderr
+    issued = tracker(environment, "tokens", "create", "gulnara")
+    assert issued.returncode == 0
+    token = issued.stdout.split()[-1]
+    assert token.startswith("pt_") and len(token) > 40
+    from tracker.bootstrap import build_services
+    from tracker.config import Settings
+
+    services = build_services(Settings.from_env(environment), master_key=_master_key(environment))
+    try:
+        user_id = services.app.credentials.user_for_token(token)
+        assert services.app.user(user_id).username == "gulnara"
+    finally:
+        services.close()

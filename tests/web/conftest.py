@@ -48,7 +48,9 @@ def world(services) -> World:
         kind="regular",
         place="Ҷамоат",
         attendee_ids=[b_member],
-        decisions=[DecisionDraft("Равшанӣ", "public", [CommitmentDraft("Чароғ", date(2015, 6, 1), "public", b_member)])],
+        decisions=[
+            DecisionDraft("Равшанӣ", "public", [CommitmentDraft("Чароғ", date(2015, 6, 1), "public", b_member)])
+        ],
         by=BY,
     )
     users = {}

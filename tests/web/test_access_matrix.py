@@ -46,61 +46,192 @@ def correction(**extra):
 
 
 MEETING_FORM = {
-    "held_on": "2015-04-01", "kind": "regular", "place": "Hall", "minutes_visibility": "team",
-    "decisions-0-text": "Lights", "decisions-0-visibility": "public",
-    "decisions-0-commitments-0-description": "Buy lamps", "decisions-0-commitments-0-due_on": "2015-05-01",
-    "decisions-0-commitments-0-visibility": "public", "save": "1",
+    "held_on": "2015-04-01",
+    "kind": "regular",
+    "place": "Hall",
+    "minutes_visibility": "team",
+    "decisions-0-text": "Lights",
+    "decisions-0-visibility": "public",
+    "decisions-0-commitments-0-description": "Buy lamps",
+    "decisions-0-commitments-0-due_on": "2015-05-01",
+    "decisions-0-commitments-0-visibility": "public",
+    "save": "1",
 }
 
 ROUTES = [
-    Route("register team", "admin", lambda w, t: "/admin/teams", lambda w, t: {
-        "name": f"New {t}", "kind": "CPPT", "country": "KG", "region": "R", "district": "D", "municipality": "M",
-        "registered_on": "2015-01-01"}),
-    Route("create account", "admin", lambda w, t: "/admin/users", lambda w, t: {
-        "username": f"new-{t}", "display_name": "New", "password": "another long password"}),
-    Route("grant role", "admin", lambda w, t: f"/admin/users/{w.users['member_a']}/roles",
-          lambda w, t: {"role": "auditor", "team_id": team(w, t).hex}),
-    Route("erase", "admin", lambda w, t: "/admin/erase", lambda w, t: {
-        "item_id": str(commitment(w, t)), "reason": "person_request"}),
-    Route("add member", "secretary", lambda w, t: f"/secretary/teams/{team(w, t)}/members/new", lambda w, t: {
-        "name": "Нурлан", "role": "member", "sector": "elders", "gender": "male", "age_band": "60_plus",
-        "public_display": "full_name", "joined_on": "2015-02-01"}),
-    Route("record meeting", "secretary", lambda w, t: f"/secretary/teams/{team(w, t)}/meetings/new",
-          lambda w, t: {**MEETING_FORM, "attendee_ids": [member(w, t).hex],
-                        "decisions-0-commitments-0-owner_member_id": member(w, t).hex}),
-    Route("correct minutes", "secretary", lambda w, t: f"/secretary/meetings/{meeting(w, t)}/minutes",
-          correction(minutes="Оңдолгон протокол")),
-    Route("minutes visibility", "secretary", lambda w, t: f"/secretary/meetings/{meeting(w, t)}/visibility",
-          correction(visibility="public")),
-    Route("decision visibility", "secretary",
-          lambda w, t: f"/secretary/meetings/{meeting(w, t)}/decisions/{decision(w, t)}/visibility",
-          correction(visibility="team")),
+    Route(
+        "register team",
+        "admin",
+        lambda w, t: "/admin/teams",
+        lambda w, t: {
+            "name": f"New {t}",
+            "kind": "CPPT",
+            "country": "KG",
+            "region": "R",
+            "district": "D",
+            "municipality": "M",
+            "registered_on": "2015-01-01",
+        },
+    ),
+    Route(
+        "create account",
+        "admin",
+        lambda w, t: "/admin/users",
+        lambda w, t: {"username": f"new-{t}", "display_name": "New", "password": "another long password"},
+    ),
+    Route(
+        "grant role",
+        "admin",
+        lambda w, t: f"/admin/users/{w.users['member_a']}/roles",
+        lambda w, t: {"role": "auditor", "team_id": team(w, t).hex},
+    ),
+    Route(
+        "erase",
+        "admin",
+        lambda w, t: "/admin/erase",
+        lambda w, t: {"item_id": str(commitment(w, t)), "reason": "person_request"},
+    ),
+    Route(
+        "add member",
+        "secretary",
+        lambda w, t: f"/secretary/teams/{team(w, t)}/members/new",
+        lambda w, t: {
+            "name": "Нурлан",
+            "role": "member",
+            "sector": "elders",
+            "gender": "male",
+            "age_band": "60_plus",
+            "public_display": "full_name",
+            "joined_on": "2015-02-01",
+        },
+    ),
+    Route(
+        "record meeting",
+        "secretary",
+        lambda w, t: f"/secretary/teams/{team(w, t)}/meetings/new",
+        lambda w, t: {
+            **MEETING_FORM,
+            "attendee_ids": [member(w, t).hex],
+            "decisions-0-commitments-0-owner_member_id": member(w, t).hex,
+        },
+    ),
+    Route(
+        "correct minutes",
+        "secretary",
+        lambda w, t: f"/secretary/meetings/{meeting(w, t)}/minutes",
+        correction(minutes="Оңдолгон протокол"),
+    ),
+    Route(
+        "minutes visibility",
+        "secretary",
+        lambda w, t: f"/secretary/meetings/{meeting(w, t)}/visibility",
+        correction(visibility="public"),
+    ),
+    Route(
+        "decision visibility",
+        "secretary",
+        lambda w, t: f"/secretary/meetings/{meeting(w, t)}/decisions/{decision(w, t)}/visibility",
+        correction(visibility="team"),
+    ),
     Route("annul meeting", "secretary", lambda w, t: f"/secretary/meetings/{meeting(w, t)}/annul", correction()),
-    Route("follow-up", "secretary", lambda w, t: f"/secretary/commitments/{commitment(w, t)}/follow-up",
-          lambda w, t: {"on": "2015-04-02", "status": "in_progress", "note": "Жүрүп жатат", "meeting_id": ""}),
-    Route("revise due date", "secretary", lambda w, t: f"/secretary/commitments/{commitment(w, t)}/due-date",
-          lambda w, t: {"due_on": "2015-09-01", "on": "2015-04-02", "reason": "Бюджет"}),
-    Route("hand over", "secretary", lambda w, t: f"/secretary/commitments/{commitment(w, t)}/hand-over",
-          lambda w, t: {"owner_member_id": "", "owner_body": "Айыл өкмөтү", "on": "2015-04-02", "reason": "Алар алды"}),
-    Route("commitment visibility", "secretary",
-          lambda w, t: f"/secretary/commitments/{commitment(w, t)}/visibility", correction(visibility="team")),
-    Route("api: create team", "admin", lambda w, t: "/api/v1/teams", lambda w, t: {
-        "name": f"Api {t}", "kind": "LCPC", "country": "KG", "region": "R", "district": "D", "municipality": "M"},
-        api=True),
-    Route("api: add member", "secretary", lambda w, t: f"/api/v1/teams/{team(w, t)}/members", lambda w, t: {
-        "name": "Api member", "sector": "police", "gender": "male", "age_band": "30_44",
-        "joined_on": "2015-02-01"}, api=True),
-    Route("api: record meeting", "secretary", lambda w, t: f"/api/v1/teams/{team(w, t)}/meetings", lambda w, t: {
-        "held_on": "2015-04-01", "kind": "regular", "place": "Hall", "attendees": [str(member(w, t))],
-        "decisions": [{"text": "Lights", "visibility": "public", "commitments": [
-            {"owner_member_id": str(member(w, t)), "description": "Buy", "due_on": "2015-05-01",
-             "visibility": "public"}]}]}, api=True),
-    Route("api: follow-up", "secretary", lambda w, t: f"/api/v1/commitments/{commitment(w, t)}/follow-ups",
-          lambda w, t: {"on": "2015-04-02", "status": "kept", "note": "Done"}, api=True),
-    Route("api: due date", "secretary", lambda w, t: f"/api/v1/commitments/{commitment(w, t)}/due-date",
-          lambda w, t: {"due_on": "2015-09-01", "on": "2015-04-02", "reason": "Budget"}, api=True),
-    Route("api: hand over", "secretary", lambda w, t: f"/api/v1/commitments/{commitment(w, t)}/hand-over",
-          lambda w, t: {"owner_body": "Ayil okmotu", "on": "2015-04-02", "reason": "They took it"}, api=True),
+    Route(
+        "follow-up",
+        "secretary",
+        lambda w, t: f"/secretary/commitments/{commitment(w, t)}/follow-up",
+        lambda w, t: {"on": "2015-04-02", "status": "in_progress", "note": "Жүрүп жатат", "meeting_id": ""},
+    ),
+    Route(
+        "revise due date",
+        "secretary",
+        lambda w, t: f"/secretary/commitments/{commitment(w, t)}/due-date",
+        lambda w, t: {"due_on": "2015-09-01", "on": "2015-04-02", "reason": "Бюджет"},
+    ),
+    Route(
+        "hand over",
+        "secretary",
+        lambda w, t: f"/secretary/commitments/{commitment(w, t)}/hand-over",
+        lambda w, t: {"owner_member_id": "", "owner_body": "Айыл өкмөтү", "on": "2015-04-02", "reason": "Алар алды"},
+    ),
+    Route(
+        "commitment visibility",
+        "secretary",
+        lambda w, t: f"/secretary/commitments/{commitment(w, t)}/visibility",
+        correction(visibility="team"),
+    ),
+    Route(
+        "api: create team",
+        "admin",
+        lambda w, t: "/api/v1/teams",
+        lambda w, t: {
+            "name": f"Api {t}",
+            "kind": "LCPC",
+            "country": "KG",
+            "region": "R",
+            "district": "D",
+            "municipality": "M",
+        },
+        api=True,
+    ),
+    Route(
+        "api: add member",
+        "secretary",
+        lambda w, t: f"/api/v1/teams/{team(w, t)}/members",
+        lambda w, t: {
+            "name": "Api member",
+            "sector": "police",
+            "gender": "male",
+            "age_band": "30_44",
+            "joined_on": "2015-02-01",
+        },
+        api=True,
+    ),
+    Route(
+        "api: record meeting",
+        "secretary",
+        lambda w, t: f"/api/v1/teams/{team(w, t)}/meetings",
+        lambda w, t: {
+            "held_on": "2015-04-01",
+            "kind": "regular",
+            "place": "Hall",
+            "attendees": [str(member(w, t))],
+            "decisions": [
+                {
+                    "text": "Lights",
+                    "visibility": "public",
+                    "commitments": [
+                        {
+                            "owner_member_id": str(member(w, t)),
+                            "description": "Buy",
+                            "due_on": "2015-05-01",
+                            "visibility": "public",
+                        }
+                    ],
+                }
+            ],
+        },
+        api=True,
+    ),
+    Route(
+        "api: follow-up",
+        "secretary",
+        lambda w, t: f"/api/v1/commitments/{commitment(w, t)}/follow-ups",
+        lambda w, t: {"on": "2015-04-02", "status": "kept", "note": "Done"},
+        api=True,
+    ),
+    Route(
+        "api: due date",
+        "secretary",
+        lambda w, t: f"/api/v1/commitments/{commitment(w, t)}/due-date",
+        lambda w, t: {"due_on": "2015-09-01", "on": "2015-04-02", "reason": "Budget"},
+        api=True,
+    ),
+    Route(
+        "api: hand over",
+        "secretary",
+        lambda w, t: f"/api/v1/commitments/{commitment(w, t)}/hand-over",
+        lambda w, t: {"owner_body": "Ayil okmotu", "on": "2015-04-02", "reason": "They took it"},
+        api=True,
+    ),
 ]
 
 

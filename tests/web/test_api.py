@@ -20,40 +20,111 @@ def api(web, services, world):
 
 def test_a_team_is_recorded_and_reported_through_the_api(api, world):
     # an admin registers a team; its secretary-to-be is given the team by the admin... here secretary_a records for A
-    created = api.post("/api/v1/teams", json={"name": "Жаңы-Жол", "kind": "LCPC", "country": "KG", "region": "Ош",
-                                              "district": "Ноокат", "municipality": "Жаңы-Жол"}, headers=api.admin)
+    created = api.post(
+        "/api/v1/teams",
+        json={
+            "name": "Жаңы-Жол",
+            "kind": "LCPC",
+            "country": "KG",
+            "region": "Ош",
+            "district": "Ноокат",
+            "municipality": "Жаңы-Жол",
+        },
+        headers=api.admin,
+    )
     assert created.status_code == 201 and created.json["code"] == "ZHA"
     team = world.a.team_id
-    member = api.post(f"/api/v1/teams/{team}/members", headers=api.secretary,
-                      json={"name": "Нурлан Абдыкеримов", "role": "member", "sector": "elders", "gender": "male",
-                            "age_band": "60_plus", "joined_on": "2015-01-20"})
+    member = api.post(
+        f"/api/v1/teams/{team}/members",
+        headers=api.secretary,
+        json={
+            "name": "Нурлан Абдыкеримов",
+            "role": "member",
+            "sector": "elders",
+            "gender": "male",
+            "age_band": "60_plus",
+            "joined_on": "2015-01-20",
+        },
+    )
     assert member.status_code == 201
-    meeting = api.post(f"/api/v1/teams/{team}/meetings", headers=api.secretary, json={
-        "held_on": "2015-04-01", "kind": "town_meeting", "place": "Мектеп", "attendees": [member.json["id"]],
-        "guests": {"female": 20, "male": 14}, "visiting_team_ids": [], "agenda": ["Жарык"], "minutes": "Протокол",
-        "decisions": [
-            {"text": "Жарык", "visibility": "public", "commitments": [
-                {"owner_member_id": member.json["id"], "description": "Чырак", "due_on": "2015-05-01",
-                 "visibility": "public"},
-                {"owner_body": "Айыл өкмөтү", "description": "Акча", "due_on": "2015-06-01", "visibility": "public"}]},
-            {"text": "Жашыруун", "visibility": "confidential", "commitments": [
-                {"owner_member_id": member.json["id"], "description": "Сыр", "due_on": "2015-05-01",
-                 "visibility": "confidential"}]},
-        ]})
+    meeting = api.post(
+        f"/api/v1/teams/{team}/meetings",
+        headers=api.secretary,
+        json={
+            "held_on": "2015-04-01",
+            "kind": "town_meeting",
+            "place": "Мектеп",
+            "attendees": [member.json["id"]],
+            "guests": {"female": 20, "male": 14},
+            "visiting_team_ids": [],
+            "agenda": ["Жарык"],
+            "minutes": "Протокол",
+            "decisions": [
+                {
+                    "text": "Жарык",
+                    "visibility": "public",
+                    "commitments": [
+                        {
+                            "owner_member_id": member.json["id"],
+                            "description": "Чырак",
+                            "due_on": "2015-05-01",
+                            "visibility": "public",
+                        },
+                        {
+                            "owner_body": "Айыл өкмөтү",
+                            "description": "Акча",
+                            "due_on": "2015-06-01",
+                            "visibility": "public",
+                        },
+                    ],
+                },
+                {
+                    "text": "Жашыруун",
+                    "visibility": "confidential",
+                    "commitments": [
+                        {
+                            "owner_member_id": member.json["id"],
+                            "description": "Сыр",
+                            "due_on": "2015-05-01",
+                            "visibility": "confidential",
+                        }
+                    ],
+                },
+            ],
+        },
+    )
     assert meeting.status_code == 201
     assert len(meeting.json["decision_ids"]) == 2 and len(meeting.json["commitment_ids"]) == 3
     first = meeting.json["commitment_ids"][0]
-    assert api.post(f"/api/v1/commitments/{first}/follow-ups", headers=api.secretary,
-                    json={"on": "2015-04-20", "status": "kept", "note": "Бүттү"}).status_code == 201
-    assert api.post("/api/v1/commitments/MIR-2015-05/due-date", headers=api.secretary,
-                    json={"due_on": "2015-09-01", "on": "2015-04-20", "reason": "Бюджет"}).status_code == 200
-    assert api.post("/api/v1/commitments/MIR-2015-05/hand-over", headers=api.secretary,
-                    json={"owner_member_id": member.json["id"], "on": "2015-04-20", "reason": "Ал алды"}).status_code == 200
+    assert (
+        api.post(
+            f"/api/v1/commitments/{first}/follow-ups",
+            headers=api.secretary,
+            json={"on": "2015-04-20", "status": "kept", "note": "Бүттү"},
+        ).status_code
+        == 201
+    )
+    assert (
+        api.post(
+            "/api/v1/commitments/MIR-2015-05/due-date",
+            headers=api.secretary,
+            json={"due_on": "2015-09-01", "on": "2015-04-20", "reason": "Бюджет"},
+        ).status_code
+        == 200
+    )
+    assert (
+        api.post(
+            "/api/v1/commitments/MIR-2015-05/hand-over",
+            headers=api.secretary,
+            json={"owner_member_id": member.json["id"], "on": "2015-04-20", "reason": "Ал алды"},
+        ).status_code
+        == 200
+    )
     # reading
     team_json = api.get(f"/api/v1/teams/{team}").json
     assert team_json["code"] == "MIR" and any(m["name"] == "Нурлан Абдыкеримов" for m in team_json["members"])
     report = api.get(f"/api/v1/teams/{team}/report?as_of=2015-05-15").json
-    assert SUMMARY_KEYS <= set(report["summary"])
+    assert set(report["summary"]) >= SUMMARY_KEYS
     assert report["summary"]["kept"] == 1
     assert report["non_public"]["count"] == 2  # the story's confidential commitment and this one
     texts = [c["description"] for c in report["commitments"]]
@@ -61,26 +132,45 @@ def test_a_team_is_recorded_and_reported_through_the_api(api, world):
     before = api.get(f"/api/v1/teams/{team}/report?as_of=2015-04-10").json
     assert before["summary"]["kept"] == 0
     ledger = api.get(f"/api/v1/members/{member.json['id']}/ledger?as_of=2015-05-15").json
-    assert SUMMARY_KEYS <= set(ledger["summary"])
+    assert set(ledger["summary"]) >= SUMMARY_KEYS
     assert ledger["summary"]["kept"] == 1 and ledger["non_public"]["count"] == 1
 
 
 def test_errors_are_problem_details_naming_the_field(api, world, services):
     team = world.a.team_id
     head = services.app.recorder.max_notification_id()
-    response = api.post(f"/api/v1/teams/{team}/meetings", headers=api.secretary, json={
-        "held_on": "2015-04-01", "kind": "regular", "place": "Hall",
-        "decisions": [{"text": "Lights", "visibility": "public", "commitments": [
-            {"owner_member_id": str(world.a.chair), "description": "Buy", "due_on": "2015-03-01",
-             "visibility": "public"}]}]})
+    response = api.post(
+        f"/api/v1/teams/{team}/meetings",
+        headers=api.secretary,
+        json={
+            "held_on": "2015-04-01",
+            "kind": "regular",
+            "place": "Hall",
+            "decisions": [
+                {
+                    "text": "Lights",
+                    "visibility": "public",
+                    "commitments": [
+                        {
+                            "owner_member_id": str(world.a.chair),
+                            "description": "Buy",
+                            "due_on": "2015-03-01",
+                            "visibility": "public",
+                        }
+                    ],
+                }
+            ],
+        },
+    )
     assert response.status_code == 422
     assert response.content_type == "application/problem+json"
     assert response.json["field"] == "decisions[0].commitments[0].due_on"
     assert services.app.recorder.max_notification_id() == head
     invalid = api.post(f"/api/v1/teams/{team}/members", headers=api.secretary, json={"name": "X", "gender": "robot"})
     assert invalid.status_code == 422 and {p["name"] for p in invalid.json["invalid_params"]} >= {"gender", "sector"}
-    missing = api.post("/api/v1/commitments/MIR-2099-01/follow-ups", headers=api.secretary,
-                       json={"on": "2015-04-20", "status": "kept"})
+    missing = api.post(
+        "/api/v1/commitments/MIR-2099-01/follow-ups", headers=api.secretary, json={"on": "2015-04-20", "status": "kept"}
+    )
     assert missing.status_code == 404 and missing.content_type == "application/problem+json"
     bad_token = api.post(f"/api/v1/teams/{team}/members", headers={"Authorization": "Bearer nope"}, json={})
     assert bad_token.status_code == 401 and bad_token.headers["WWW-Authenticate"] == "Bearer"

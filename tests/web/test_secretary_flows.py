@@ -11,17 +11,28 @@ from tracker.web import create_app
 
 def meeting_form(world, **overrides):
     data = {
-        "held_on": "2015-04-01", "kind": "regular", "place": "Мектеп", "minutes_visibility": "team",
-        "attendee_ids": [world.a.chair.hex, world.a.police.hex], "guests_female": "3", "guests_male": "1",
-        "agenda": "Жарык\nМектеп", "minutes": "Протокол",
-        "decisions-0-text": "Жарык орнотуу", "decisions-0-visibility": "public",
+        "held_on": "2015-04-01",
+        "kind": "regular",
+        "place": "Мектеп",
+        "minutes_visibility": "team",
+        "attendee_ids": [world.a.chair.hex, world.a.police.hex],
+        "guests_female": "3",
+        "guests_male": "1",
+        "agenda": "Жарык\nМектеп",
+        "minutes": "Протокол",
+        "decisions-0-text": "Жарык орнотуу",
+        "decisions-0-visibility": "public",
         "decisions-0-commitments-0-description": "Чырак сатып алуу",
         "decisions-0-commitments-0-owner_member_id": world.a.chair.hex,
-        "decisions-0-commitments-0-due_on": "2015-05-01", "decisions-0-commitments-0-visibility": "public",
-        "decisions-0-commitments-1-description": "Орнотуу", "decisions-0-commitments-1-owner_member_id": "",
-        "decisions-0-commitments-1-owner_body": "Айыл өкмөтү", "decisions-0-commitments-1-due_on": "2015-06-01",
+        "decisions-0-commitments-0-due_on": "2015-05-01",
+        "decisions-0-commitments-0-visibility": "public",
+        "decisions-0-commitments-1-description": "Орнотуу",
+        "decisions-0-commitments-1-owner_member_id": "",
+        "decisions-0-commitments-1-owner_body": "Айыл өкмөтү",
+        "decisions-0-commitments-1-due_on": "2015-06-01",
         "decisions-0-commitments-1-visibility": "team",
-        "idempotency_key": "form-1", "save": "1",
+        "idempotency_key": "form-1",
+        "save": "1",
     }
     data.update(overrides)
     return data
@@ -66,11 +77,17 @@ def test_each_validation_error_is_shown_on_its_field_and_writes_nothing(web, ser
     cases = {
         "an impossible date": ({"held_on": "2015-02-30"}, "Not a valid date value."),
         "a due date before the meeting": (
-            {"decisions-0-commitments-0-due_on": "2015-03-01"}, "The due date cannot be before the meeting."),
+            {"decisions-0-commitments-0-due_on": "2015-03-01"},
+            "The due date cannot be before the meeting.",
+        ),
         "an owner who is not a member": (
-            {"decisions-0-commitments-0-owner_member_id": world.b_member.hex}, "The owner must be a member of the team."),
-        "a member present who is not one": ({"attendee_ids": [world.b_member.hex]},
-                                            "Only members of the team on the meeting's date can be marked present."),
+            {"decisions-0-commitments-0-owner_member_id": world.b_member.hex},
+            "The owner must be a member of the team.",
+        ),
+        "a member present who is not one": (
+            {"attendee_ids": [world.b_member.hex]},
+            "Only members of the team on the meeting's date can be marked present.",
+        ),
         "a commitment without a due date": ({"decisions-0-commitments-0-due_on": ""}, "A commitment needs a due date."),
         "a meeting in the future": ({"held_on": "2031-01-01"}, "This date is in the future."),
         "no place": ({"place": ""}, "This field is required."),
@@ -88,8 +105,12 @@ def test_a_form_without_its_csrf_token_is_refused_with_400(services, world):
     client = app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    assert client.post("/login", data={"username": "secretary_a", "password": "a long enough password",
-                                       "csrf_token": token}).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"username": "secretary_a", "password": "a long enough password", "csrf_token": token}
+        ).status_code
+        == 302
+    )
     head = services.app.recorder.max_notification_id()
     response = client.post(f"/secretary/teams/{world.a.team_id}/meetings/new", data=meeting_form(world))
     assert response.status_code == 400
@@ -102,13 +123,17 @@ def test_follow_ups_list_the_overdue_first_and_take_a_report(web, services, worl
     references = re.findall(r"<strong>(MIR-\d{4}-\d{2})</strong>", html)
     assert references == ["MIR-2015-03", "MIR-2015-01", "MIR-2015-02"]  # due 1 April, 1 May, 1 June: all overdue
     commitment = world.a.meeting.commitment_ids[0]
-    response = client.post(f"/secretary/commitments/{commitment}/follow-up",
-                           data={"on": "2015-04-20", "status": "kept", "note": "Сатып алынды", "meeting_id": ""})
+    response = client.post(
+        f"/secretary/commitments/{commitment}/follow-up",
+        data={"on": "2015-04-20", "status": "kept", "note": "Сатып алынды", "meeting_id": ""},
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The follow-up was recorded." in page and "Сатып алынды" in page
-    refused = client.post(f"/secretary/commitments/{commitment}/follow-up",
-                          data={"on": "2015-04-21", "status": "kept", "note": "again", "meeting_id": ""})
+    refused = client.post(
+        f"/secretary/commitments/{commitment}/follow-up",
+        data={"on": "2015-04-21", "status": "kept", "note": "again", "meeting_id": ""},
+    )
     assert refused.status_code == 422
     assert "This commitment is closed; reopen it first." in errors_in(refused)
 
@@ -116,14 +141,23 @@ def test_follow_ups_list_the_overdue_first_and_take_a_report(web, services, worl
 def test_corrections_are_recorded_with_their_reason_and_shown_as_such(web, services, world):
     client = logged_in(web, "secretary_a")
     commitment = world.a.meeting.commitment_ids[0]
-    client.post(f"/secretary/commitments/{commitment}/due-date",
-                data={"due_on": "2015-09-01", "on": "2015-04-02", "reason": "Бюджет кечигет"})
-    client.post(f"/secretary/commitments/{commitment}/hand-over",
-                data={"owner_member_id": world.a.youth.hex, "owner_body": "", "on": "2015-04-03", "reason": "Жаштар"})
-    client.post(f"/secretary/meetings/{world.a.meeting.id}/minutes",
-                data={"minutes": "Оңдолгон протокол", "on": "2015-04-03", "reason": "Ката"})
-    missing_reason = client.post(f"/secretary/meetings/{world.a.meeting.id}/visibility",
-                                 data={"visibility": "public", "on": "2015-04-03", "reason": ""}, follow_redirects=True)
+    client.post(
+        f"/secretary/commitments/{commitment}/due-date",
+        data={"due_on": "2015-09-01", "on": "2015-04-02", "reason": "Бюджет кечигет"},
+    )
+    client.post(
+        f"/secretary/commitments/{commitment}/hand-over",
+        data={"owner_member_id": world.a.youth.hex, "owner_body": "", "on": "2015-04-03", "reason": "Жаштар"},
+    )
+    client.post(
+        f"/secretary/meetings/{world.a.meeting.id}/minutes",
+        data={"minutes": "Оңдолгон протокол", "on": "2015-04-03", "reason": "Ката"},
+    )
+    missing_reason = client.post(
+        f"/secretary/meetings/{world.a.meeting.id}/visibility",
+        data={"visibility": "public", "on": "2015-04-03", "reason": ""},
+        follow_redirects=True,
+    )
     assert "Reason: This field is required." in missing_reason.get_data(as_text=True)
     html = client.get(f"/secretary/commitments/{commitment}").get_data(as_text=True)
     assert "DueDateRevised" in html and "Бюджет кечигет" in html and "HandedOver" in html
@@ -134,8 +168,9 @@ def test_corrections_are_recorded_with_their_reason_and_shown_as_such(web, servi
 def test_the_login_is_rate_limited(services, world):
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}, services=services)
     client = app.test_client()
-    statuses = [client.post("/login", data={"username": "admin", "password": "wrong password!"}).status_code
-                for _ in range(12)]
+    statuses = [
+        client.post("/login", data={"username": "admin", "password": "wrong password!"}).status_code for _ in range(12)
+    ]
     assert statuses[0] == 200 and statuses[-1] == 429
 
 

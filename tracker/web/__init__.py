@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKeyError
 from tracker.config import Settings
+from tracker.web.routing import UUIDConverter
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = {"en": "English", "ru": "Русский", "ky": "Кыргызча", "tg": "Тоҷикӣ", "uz_Latn": "Oʻzbekcha"}
@@ -58,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(settings)
     app.extensions["tracker"] = services or build_services(settings)
+    app.url_map.converters["uuid"] = UUIDConverter
     _init_extensions(app)
     _register_blueprints(app)
     app.after_request(_security_headers)

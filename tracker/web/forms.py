@@ -97,12 +97,12 @@ class CommitmentEntry(Form):
     owner_body = StringField(_l("…or a body the team names"), validators=[Optional(), Length(max=200)])
     due_on = DateField(_l("Due on"), validators=[Optional()])
     # Rows left blank are skipped, so their choices are checked only when used (by the domain).
-    visibility = SelectField(_l("Visibility"), choices=VISIBILITY, validate_choice=False)
+    visibility = SelectField(_l("Visibility"), choices=VISIBILITY, default="team", validate_choice=False)
 
 
 class DecisionEntry(Form):
     text = TextAreaField(_l("Decision"), validators=[Optional(), Length(max=2000)])
-    visibility = SelectField(_l("Visibility"), choices=VISIBILITY, validate_choice=False)
+    visibility = SelectField(_l("Visibility"), choices=VISIBILITY, default="team", validate_choice=False)
     commitments = FieldList(FormField(CommitmentEntry), min_entries=2)
 
 

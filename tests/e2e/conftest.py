@@ -1,0 +1,78 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the app served on a free local port."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.story import BY, Story, tell_story
+from tracker.bootstrap import build_services
+from tracker.confidentiality import MasterKey
+from tracker.config import Settings
+from tracker.web import create_app
+
+PASSWORD = "a long enough password"
+NOW = datetime(2025, 6, 30, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # English pages whatever the machine's locale, so the test can look for the English messages.
+    return {**browser_context_args, "locale": "en-US"}
+
+
+@dataclass
+class LiveServer:
+    url: str
+    story: Story
+    secretary: str
+    password: str
+
+    @property
+    def team_id(self) -> UUID:
+        return self.story.team_id
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
+    """The app on a fresh SQLite database with the team story and a secretary of its team, CSRF on."""
+    monkeypatch.delenv("TRACKER_PROJECTIONS", raising=False)  # read models updated in this process, after each write
+    settings = Settings(f"sqlite:///{tmp_path / 'e2e.sqlite3'}", tmp_path / "instance")
+    services = build_services(settings, master_key=MasterKey.generate(), clock=lambda: NOW)
+    story = tell_story(services.app)
+    secretary = services.app.register_user(username="secretary_a", display_name="Гүлнара", password=PASSWORD, by=BY)
+    services.app.grant_role(secretary, role="secretary", team_id=story.team_id, by=BY)
+    app = create_app({"SECRET_KEY": "e2e", "TESTING": False}, services=services)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", story, "secretary_a", PASSWORD)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        services.close()
