@@ -160,7 +160,7 @@ def test_corrections_are_recorded_with_their_reason_and_shown_as_such(web, servi
     )
     assert "Reason: This field is required." in missing_reason.get_data(as_text=True)
     html = client.get(f"/secretary/commitments/{commitment}").get_data(as_text=True)
-    assert "DueDateRevised" in html and "Бюджет кечигет" in html and "HandedOver" in html
+    assert "Due date revised" in html and "Бюджет кечигет" in html and "Handed over" in html
     meeting = client.get(f"/secretary/meetings/{world.a.meeting.id}").get_data(as_text=True)
     assert "Оңдолгон протокол" in meeting
 
