@@ -76,14 +76,19 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    from tracker.web.forms import MEETING_KINDS, ROLES, SECTORS
+
+    vocabulary = {value: label for value, label in (*ROLES, *SECTORS, *MEETING_KINDS)}
     app.jinja_env.globals.update(get_locale=get_locale, languages=LANGUAGES, format_date=_format_date)
+    app.jinja_env.filters["label"] = lambda value: vocabulary.get(value, value)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.web import admin, api, auth, public, secretary
+    from tracker.web import admin, api, auth, public, reports, secretary
     from tracker.web.problems import ProblemApi
 
     app.register_blueprint(public.blueprint)
+    app.register_blueprint(reports.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(secretary.blueprint)
     app.register_blueprint(admin.blueprint)

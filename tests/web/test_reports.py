@@ -1,0 +1,153 @@
+"""Public reports: no non-public text in any format, counts right, as-of differences, PDFs that print and cache."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.story import BY
+from tracker import reports
+
+ROOT = Path(__file__).resolve().parents[2]
+NON_PUBLIC = ["Мектепте акча", "Ата-энелер", "Протокол", "Көчө жарыгы"]  # confidential decision, commitment; minutes
+PUBLIC = ["Борбордук көчөгө жарык орнотуу", "12 чырак сатып алууну суроо", "Чырактарды орнотуу"]
+
+
+@pytest.fixture
+def told(services, world):
+    app = services.app
+    lamps, _install, parents = world.a.meeting.commitment_ids
+    app.report_follow_up(parents, on=date(2015, 3, 30), status="kept", note="Үч үй-бүлө менен сүйлөштү", by=BY)
+    app.report_follow_up(lamps, on=date(2015, 4, 20), status="in_progress", note="Чырактар сатылып алынды", by=BY)
+    app.report_follow_up(lamps, on=date(2015, 6, 1), status="kept", note="Баары орнотулду", by=BY)
+    return world
+
+
+def pdf_text(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_no_non_public_text_reaches_the_page_the_pdf_the_csv_or_the_json(web, told):
+    client = web.test_client()
+    base = f"/teams/{told.a.team_id}/report"
+    page = client.get(base).get_data(as_text=True)
+    pdf = client.get(base + ".pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = pdf_text(pdf.data)
+    exported = client.get(base + ".csv").data.decode("utf-8-sig")
+    as_json = client.get(base + ".json").get_data(as_text=True)
+    for document in (page, " ".join(text.split()), exported, as_json):
+        for secret in [*NON_PUBLIC, "Үч үй-бүлө", "MIR-2015-03"]:  # the confidential note and its reference
+            assert secret not in document
+        for public in ("12 чырак сатып алууну суроо", "Мирный айыл өкмөтү"):
+            assert public in document
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert [row["reference"] for row in rows] == ["MIR-2015-01", "MIR-2015-02"]
+    assert rows[0]["status"] == "kept" and rows[1]["owner"] == "Мирный айыл өкмөтү"
+    report = json.loads(as_json)
+    assert report["summary"]["kept"] == 1 and report["non_public"]["count"] == 1
+    assert report["non_public"]["summary"]["kept"] == 1
+
+
+def test_a_report_as_of_two_dates_differs_by_what_happened_between(web, told):
+    client = web.test_client()
+    base = f"/teams/{told.a.team_id}/report.json"
+    may = client.get(base, query_string={"as_of": "2015-05-31"}).json
+    june = client.get(base, query_string={"as_of": "2015-06-01"}).json
+    assert may["summary"]["in_progress"] == 1 and may["summary"]["kept"] == 0
+    assert june["summary"]["in_progress"] == 0 and june["summary"]["kept"] == 1
+    changed = [
+        (a["reference"], a["status"], b["status"])
+        for a, b in zip(may["commitments"], june["commitments"], strict=True)
+        if a != b
+    ]
+    assert changed == [("MIR-2015-01", "in_progress", "kept")]
+
+
+def test_the_csv_opens_in_spreadsheets_with_cyrillic(web, told):
+    response = web.test_client().get(f"/teams/{told.a.team_id}/report.csv")
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize("variant", [None, "a", "ua"])
+def test_every_pdf_variant_passes_qpdf(web, told, tmp_path, variant):
+    query = {"variant": variant} if variant else {}
+    response = web.test_client().get(
+        f"/teams/{told.a.team_id}/report.pdf", query_string=query, headers={"Accept-Language": "ky"}
+    )
+    path = tmp_path / "report.pdf"
+    path.write_bytes(response.data)
+    subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
+    text = pdf_text(response.data)
+    assert all(letter in text for letter in "өү")  # Kyrgyz letters printed as text, by a real font
+
+
+def test_a_pdf_is_rendered_once_and_then_read_from_the_cache(web, told, monkeypatch):
+    calls = []
+    real = reports.render_pdf
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("tracker.web.reports.render_pdf", counting)
+    url = f"/teams/{told.a.team_id}/report.pdf?as_of=2015-06-30"
+    results = []
+
+    def fetch():
+        results.append(web.test_client().get(url).data)
+
+    threads = [threading.Thread(target=fetch) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and len(set(results)) == 1
+    fetch()
+    assert len(calls) == 1
+    # a write to the team makes a new report; another team's writes do not
+    web.extensions["tracker"].app.report_follow_up(told.b_commitment, on=date(2015, 4, 1), status="kept", by=BY)
+    fetch()
+    assert len(calls) == 1
+    web.extensions["tracker"].app.report_follow_up(
+        told.a.meeting.commitment_ids[1], on=date(2015, 4, 1), status="in_progress", by=BY
+    )
+    fetch()
+    assert len(calls) == 2
+
+
+def test_bad_report_parameters_are_a_400(web, told):
+    client = web.test_client()
+    assert client.get(f"/teams/{told.a.team_id}/report?as_of=2015-02-30").status_code == 400
+    assert client.get(f"/teams/{told.a.team_id}/report.pdf?variant=x").status_code == 400
+    assert client.get(f"/teams/{told.a.team_id}/report?from=2015-06-01&to=2015-01-01").status_code == 400
+
+
+def test_the_open_data_download_holds_every_teams_public_records(web, told):
+    import zipfile
+
+    response = web.test_client().get("/open-data/download")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert sorted(archive.namelist()) == [
+        "MIR/commitments.csv",
+        "MIR/report.json",
+        "VOR/commitments.csv",
+        "VOR/report.json",
+    ]
+    everything = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8-sig")
+    assert all(secret not in everything for secret in NON_PUBLIC)
+
+
+def test_member_ledger_pages_show_public_commitments_only(web, told):
+    html = web.test_client().get(f"/teams/{told.a.team_id}/members/{told.a.police}").get_data(as_text=True)
+    assert "Бакыт Токтогулов" in html and "Ата-энелер" not in html and "and 1 not public" in html
