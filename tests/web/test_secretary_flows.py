@@ -182,3 +182,13 @@ def test_pages_carry_security_headers_and_no_external_assets(web, world):
     html = response.get_data(as_text=True)
     assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
     assert "<script" not in html
+
+
+def test_the_search_box_finds_a_commitment_by_the_reference_said_aloud(web, world):
+    secretary = logged_in(web, "secretary_a")
+    response = secretary.get("/search", query_string={"q": "mir-2015-02"})
+    assert response.headers["Location"].endswith(f"/secretary/commitments/{world.a.meeting.commitment_ids[1]}")
+    public = web.test_client().get("/search", query_string={"q": "MIR-2015-02"})
+    assert f"/teams/{world.a.team_id}/report#c-{world.a.meeting.commitment_ids[1].hex}" in public.headers["Location"]
+    missing = web.test_client().get("/search", query_string={"q": "MIR-1999-01"}, follow_redirects=True)
+    assert "No commitment MIR-1999-01 was found." in missing.get_data(as_text=True)

@@ -23,7 +23,7 @@ from tracker.domain.errors import (
     TeamCodeTaken,
 )
 from tracker.drafts import CommitmentDraft, DecisionDraft
-from tracker.projections.commitments import commitments
+from tracker.projections.commitments import find_commitment
 from tracker.projections.public_report import public_commitments
 from tracker.projections.roster import members_of, public_name, roster_members
 from tracker.projections.summaries import OUTCOMES, is_overdue, ledger_for_member, on_time_rate, summarise
@@ -520,30 +520,7 @@ def _team_row(conn: Any, team_id: UUID) -> Any:
 def _commitment(reference: str) -> tuple[UUID, UUID]:
     """A commitment named by id or by its reference (MIR-2015-07): its id and its team's."""
     with services().engine.connect() as conn:
-        try:
-            row = conn.execute(
-                select(commitments.c.commitment_id, commitments.c.team_id).where(
-                    commitments.c.commitment_id == UUID(reference).hex
-                )
-            ).first()
-        except ValueError:
-            row = _by_reference(conn, reference)
-    if row is None:
+        found = find_commitment(conn, reference)
+    if found is None:
         abort(404, message=f"no commitment {reference}")
-    return UUID(row.commitment_id), UUID(row.team_id)
-
-
-def _by_reference(conn: Any, reference: str) -> Any:
-    code, _, rest = reference.strip().upper().partition("-")
-    year, _, number = rest.partition("-")
-    if not (year.isdigit() and number.isdigit()):
-        return None
-    return conn.execute(
-        select(commitments.c.commitment_id, commitments.c.team_id)
-        .join(team_directory, team_directory.c.team_id == commitments.c.team_id)
-        .where(
-            team_directory.c.code == code,
-            commitments.c.reference_year == int(year),
-            commitments.c.reference_number == int(number),
-        )
-    ).first()
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request
@@ -51,3 +52,30 @@ def team(team_id: UUID) -> str:
         for c, description in zip(record.public, texts, strict=True)
     ]
     return render_template("public/team.html", team=row, members=members, record=record, commitments=commitments)
+
+
+@blueprint.get("/search")
+def search() -> Any:
+    """A commitment said aloud (MIR-2015-07) or an id: to its page for its team's secretaries, else its report."""
+    from flask import flash, redirect, url_for
+    from flask_babel import gettext as _
+    from flask_login import current_user
+
+    from tracker.projections.commitments import find_commitment
+
+    query = request.args.get("q", "").strip()
+    with services().engine.connect() as conn:
+        found = find_commitment(conn, query) if query else None
+    if found is None:
+        flash(_("No commitment %(reference)s was found.", reference=query), "error")
+        return redirect(request.referrer if _is_local(request.referrer) else url_for("public.front_page"))
+    commitment_id, team_id = found
+    if current_user.is_authenticated and current_user.may_record_for(team_id):
+        return redirect(url_for("secretary.commitment", commitment_id=commitment_id))
+    return redirect(url_for("reports.report_page", team_id=team_id) + f"#c-{commitment_id.hex}")
+
+
+def _is_local(target: str | None) -> bool:
+    from urllib.parse import urlparse
+
+    return bool(target) and urlparse(target).netloc in ("", request.host)
