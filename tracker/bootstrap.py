@@ -16,6 +16,7 @@ from tracker.application import Tracker
 from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
 from tracker.credentials import Credentials
+from tracker.ledger import Ledger
 from tracker.persistence import create_database_engine, eventsourcing_env
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
@@ -29,6 +30,7 @@ class Services:
     key_store: KeyStore
     app: Tracker
     projections: ProjectionRunner
+    ledger: Ledger
 
     def team_as_of(self, team_id: UUID, as_of: date, known_at: int | None = None) -> AbstractContextManager[AsOf]:
         """The team's read models as of a business date, as known at a log position (default: now)."""
@@ -67,4 +69,4 @@ def build_services(
         app.after_save.append(lambda: projections.wait_for(app.recorder.max_notification_id() or 0, timeout=10))
     elif project_synchronously:
         app.after_save.append(projections.catch_up)
-    return Services(settings, engine, key_store, app, projections)
+    return Services(settings, engine, key_store, app, projections, Ledger(engine, settings.signing_key_file))

@@ -4,6 +4,7 @@ from tracker.projections.commitments import Commitments
 from tracker.projections.event_index import EventIndex
 from tracker.projections.ledger import Ledger
 from tracker.projections.meetings import Meetings
+from tracker.projections.merkle_tree import MerkleTree
 from tracker.projections.roster import Roster
 from tracker.projections.runner import Projection
 from tracker.projections.team_directory import TeamDirectory
@@ -16,4 +17,4 @@ def team_projections() -> list[Projection]:
 
 
 def all_projections() -> list[Projection]:
-    return [EventIndex(), *team_projections(), UserDirectory()]
+    return [EventIndex(), *team_projections(), UserDirectory(), MerkleTree()]

@@ -106,8 +106,11 @@ class ProjectionRunner:
         with self.engine.begin() as conn:
             if self._locked_position(conn, projection.name) != start:
                 raise PositionMoved(projection.name)
+            raw = getattr(projection, "raw", False)
             for notification in notifications:
-                if notification.topic in topics:
+                if raw:
+                    projection.apply(conn, notification, notification.id)
+                elif notification.topic in topics:
                     projection.apply(conn, self._to_event(notification), notification.id)
             moved = conn.execute(
                 update(projection_tracking)

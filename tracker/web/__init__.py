@@ -84,10 +84,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.web import admin, api, auth, operations, public, reports, secretary
+    from tracker.web import admin, api, auth, ledger, operations, public, reports, secretary
     from tracker.web.problems import ProblemApi
 
     app.register_blueprint(operations.blueprint)
+    app.register_blueprint(ledger.blueprint)
     app.register_blueprint(public.blueprint)
     app.register_blueprint(reports.blueprint)
     app.register_blueprint(auth.blueprint)
