@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
+from tracker.ledger import new_signing_key_pem
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
 if os.environ.get("TRACKER_REQUIRE_POSTGRES") and not POSTGRES_URL:
@@ -41,7 +42,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, instance_dir=tmp_path / "instance")
+    settings = Settings(database_url=database_url, instance_dir=tmp_path / "instance")
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    settings.signing_key_file.write_text(new_signing_key_pem() + "\n")
+    return settings
 
 
 @pytest.fixture

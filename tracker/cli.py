@@ -66,7 +66,9 @@ def init() -> None:
         _write_secret(settings.secret_key_file, secrets.token_urlsafe(48))
         click.echo(f"created session secret {settings.secret_key_file}")
     if not settings.signing_key_file.exists():
-        _write_secret(settings.signing_key_file, _new_signing_key())
+        from tracker.ledger import new_signing_key_pem
+
+        _write_secret(settings.signing_key_file, new_signing_key_pem())
         click.echo(f"created log signing key {settings.signing_key_file}")
     services = _services(settings=settings)
     services.projections.catch_up()
@@ -87,6 +89,7 @@ def demo(if_empty: bool) -> None:
             return
         teams = load_demo(services.app, by=cli_user())
         accounts = load_demo_users(services.app, teams, by=cli_user())
+        services.ledger.sign_head()
         click.echo(f"demo loaded: {len(teams)} teams, {services.app.recorder.max_notification_id()} events")
         click.echo(f"demo accounts (password {DEMO_PASSWORD!r}): {', '.join(accounts)}")
     finally:
@@ -409,18 +412,6 @@ def _write_secret(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(text + "\n")
-
-
-def _new_signing_key() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    return (
-        Ed25519PrivateKey.generate()
-        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        .decode()
-        .strip()
-    )
 
 
 def _safe_url(url: str) -> str:

@@ -88,6 +88,13 @@ class NoteKey:
         return key
 
 
+def new_signing_key_pem() -> str:
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return pem.decode().strip()
+
+
 def load_signing_key(path: Path) -> Ed25519PrivateKey:
     if not path.exists():
         raise LedgerError(f"no log signing key: run `tracker init` to create {path}")

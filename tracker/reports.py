@@ -8,7 +8,7 @@ import hashlib
 import io
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ class OpenedReport:
     report: PublicReport
     texts: dict[tuple[str, str], Text]
     member_names: dict[str, str]
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     def text(self, kind: str, item_id: str) -> Text | None:
         return self.texts.get((kind, item_id))
@@ -47,7 +48,9 @@ class OpenedReport:
         return f"{self.report.team.code}-{row.reference_year}-{row.reference_number:02d}"
 
 
-def open_report(app: Tracker, report: PublicReport, member_names: dict[str, str], page: str) -> OpenedReport:
+def open_report(
+    app: Tracker, report: PublicReport, member_names: dict[str, str], page: str, provenance: dict[str, Any]
+) -> OpenedReport:
     """Open every public text of the report in one pass (public items only were selected)."""
     items: list[tuple[tuple[str, str], tuple[str, UUID, str, bool, str | None]]] = []
     for row in report.record.public:
@@ -78,7 +81,7 @@ def open_report(app: Tracker, report: PublicReport, member_names: dict[str, str]
     team_id = UUID(report.team.team_id)
     opened = app.read_texts(team_id, [item for _, item in items], viewer=PUBLIC, page=page) if items else []
     texts = {key: text for (key, _), text in zip(items, opened, strict=True) if text is not None}
-    return OpenedReport(report, texts, member_names)
+    return OpenedReport(report, texts, member_names, provenance)
 
 
 def member_names(report: PublicReport, all_members: list[Any]) -> dict[str, str]:
@@ -136,7 +139,7 @@ def json_of(opened: OpenedReport) -> dict[str, Any]:
         "team": {"id": str(UUID(report.team.team_id)), "name": report.team.name, "code": report.team.code},
         "period": {"from": report.period[0].isoformat(), "to": report.period[1].isoformat()},
         "as_of": report.as_of.isoformat(),
-        "known_at": report.known_at,
+        "built_from": opened.provenance,
         "summary": report.record.public_summary,
         "non_public": {"count": report.record.non_public_summary["made"], "summary": report.record.non_public_summary},
         "commitments": [

@@ -151,3 +151,14 @@ def test_the_open_data_download_holds_every_teams_public_records(web, told):
 def test_member_ledger_pages_show_public_commitments_only(web, told):
     html = web.test_client().get(f"/teams/{told.a.team_id}/members/{told.a.police}").get_data(as_text=True)
     assert "Бакыт Токтогулов" in html and "Ата-энелер" not in html and "and 1 not public" in html
+
+
+def test_every_report_states_the_checkpoint_it_was_built_at_and_the_log_key(web, services, told):
+    checkpoint = services.ledger.sign_head()
+    fingerprint = services.ledger.key.fingerprint
+    text = " ".join(pdf_text(web.test_client().get(f"/teams/{told.a.team_id}/report.pdf").data).split())
+    assert fingerprint in text
+    assert f"Latest signed checkpoint: {checkpoint.size} events" in text
+    report = web.test_client().get(f"/teams/{told.a.team_id}/report.json").json
+    assert report["built_from"]["checkpoint_size"] == checkpoint.size
+    assert report["built_from"]["events"] == checkpoint.size

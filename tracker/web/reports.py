@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import zipfile
@@ -106,7 +107,29 @@ def _opened(team_id: UUID, use_query: bool = True) -> Any:
         if report is None:
             abort(404)
         members = list(conn.execute(roster_members.select().where(roster_members.c.team_id == team_id.hex)))
-    return open_report(services().app, report, member_names(report, members), request.path)
+    return open_report(services().app, report, member_names(report, members), request.path, _provenance(known_at))
+
+
+def _provenance(known_at: int) -> dict[str, Any]:
+    """What a report was built from: how many events of the log, the latest signed checkpoint, the log's key."""
+    from tracker.ledger import LedgerError
+
+    ledger = services().ledger
+    try:
+        events = ledger.leaf_index_of(known_at) + 1 if known_at else 0
+    except LedgerError:
+        events = None
+    latest = ledger.latest()
+    try:
+        fingerprint = ledger.key.fingerprint
+    except LedgerError:
+        fingerprint = None
+    return {
+        "events": events,
+        "checkpoint_size": latest.size if latest else None,
+        "checkpoint_root": base64.b64encode(latest.root).decode() if latest else None,
+        "key_fingerprint": fingerprint,
+    }
 
 
 @contextmanager

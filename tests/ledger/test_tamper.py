@@ -1,0 +1,141 @@
+"""Tampering with a database, as an insider could: every change is caught by `tracker verify` (against the stored
+tree and checkpoints, or a checkpoint kept elsewhere), naming the leaf where the record differs."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from tests.story import tell_long_story, tell_story
+from tracker.ledger import LedgerError, verify_log
+from tracker.projections.event_index import stored_events_table
+
+
+@pytest.fixture
+def logged(services):
+    tell_long_story(services.app)
+    services.projections.catch_up()
+    checkpoint = services.ledger.sign_head()
+    return services, checkpoint
+
+
+def run_sql(services, sql, **params):
+    table, position = stored_events_table(services.engine.dialect.name)
+    with services.engine.begin() as conn:
+        conn.execute(text(sql.format(table=table, position=position)), params)
+
+
+def nth_position(services, n):
+    table, position = stored_events_table(services.engine.dialect.name)
+    with services.engine.connect() as conn:
+        return conn.execute(
+            text(f"SELECT {position} FROM {table} ORDER BY {position} LIMIT 1 OFFSET :n"), {"n": n}
+        ).scalar()
+
+
+def verify(services, notes=()):
+    return verify_log(services.engine, services.app, list(notes), services.ledger.key)
+
+
+def test_an_untouched_log_verifies_also_after_an_erasure(logged):
+    services, checkpoint = logged
+    assert verify(services, [checkpoint.note])[0] == checkpoint.size
+    story_meeting = services.app.recorder.select_notifications(1, 1000)
+    assert story_meeting
+    # the long story already erased one item; erase another now: the stored bytes do not change
+    decision = next(n for n in story_meeting if n.topic.endswith("Meeting.DecisionRecorded"))
+    services.app.erase_item(services.app.mapper.to_domain_event(decision).decision_id, reason="court_order", by="t")
+    services.projections.catch_up()
+    size, _root = verify(services, [checkpoint.note])
+    assert size == checkpoint.size + 1
+
+
+@pytest.mark.parametrize(
+    ("tampering", "leaf"),
+    [
+        ("one byte of one event", 5),
+        ("an event deleted", 5),
+        ("two events swapped", 5),
+        ("a recorded time changed", 7),
+    ],
+)
+def test_a_changed_event_is_caught_at_its_leaf(logged, tampering, leaf):
+    services, checkpoint = logged
+    at, after = nth_position(services, leaf), nth_position(services, leaf + 1)
+    if tampering == "one byte of one event":
+        run_sql(
+            services,
+            "UPDATE {table} SET state = :state WHERE {position} = :at",
+            at=at,
+            state=_state(services, at).replace(b'"recorded_by":"', b'"recorded_by":"X', 1),
+        )
+    elif tampering == "an event deleted":
+        run_sql(services, "DELETE FROM {table} WHERE {position} = :at", at=at)
+    elif tampering == "two events swapped":
+        first, second = _state(services, at), _state(services, after)
+        run_sql(services, "UPDATE {table} SET state = :state WHERE {position} = :at", at=at, state=second)
+        run_sql(services, "UPDATE {table} SET state = :state WHERE {position} = :at", at=after, state=first)
+    else:
+        state = _state(services, at)
+        start = state.index(b'"timestamp":{"_type_":"datetime_iso","_data_":"') + 48
+        run_sql(
+            services,
+            "UPDATE {table} SET state = :state WHERE {position} = :at",
+            at=at,
+            state=state[:start] + b"2014" + state[start + 4 :],
+        )
+    with pytest.raises(LedgerError, match=f"differs at leaf {leaf}"):
+        verify(services, [checkpoint.note])
+
+
+def test_an_inserted_event_is_caught(logged):
+    services, checkpoint = logged
+    last = services.app.recorder.select_notifications(1, 10_000)[-1]
+    from uuid import uuid4
+
+    from eventsourcing.persistence import StoredEvent
+
+    services.app.recorder.insert_events([StoredEvent(uuid4(), 1, last.topic, last.state)])
+    with pytest.raises(LedgerError, match=f"differs at leaf {checkpoint.size}"):
+        verify(services, [checkpoint.note])
+
+
+def test_a_tree_rewritten_consistently_is_caught_by_the_checkpoints(logged, tmp_path):
+    # given an insider who changes an event AND rebuilds the tree so that leaves and nodes agree again
+    services, checkpoint = logged
+    at = nth_position(services, 3)
+    run_sql(
+        services,
+        "UPDATE {table} SET state = :state WHERE {position} = :at",
+        at=at,
+        state=_state(services, at).replace(b'"recorded_by":"', b'"recorded_by":"X', 1),
+    )
+    services.projections.rebuild(["merkle_tree"])
+    # then the stored checkpoint no longer matches
+    with pytest.raises(LedgerError, match=r"differs at a leaf from 0 to \d+.*rewritten"):
+        verify(services)
+    # and if the insider deletes the stored checkpoints too, a checkpoint kept elsewhere still catches it
+    with services.engine.begin() as conn:
+        conn.execute(text("DELETE FROM signed_checkpoints"))
+    verify(services)  # nothing left inside the database to contradict it...
+    with pytest.raises(LedgerError, match="rewritten"):
+        verify(services, [checkpoint.note])  # ...but the witness's copy does
+
+
+def test_a_log_truncated_and_regrown_is_caught(logged):
+    services, checkpoint = logged
+    cut = nth_position(services, checkpoint.size - 3)
+    run_sql(services, "DELETE FROM {table} WHERE {position} >= :cut", cut=cut)
+    services.projections.rebuild(["merkle_tree"])
+    with pytest.raises(LedgerError, match="truncated"):
+        verify(services, [checkpoint.note])
+    tell_story(services.app)  # regrown past the old size
+    services.projections.rebuild(["merkle_tree"])
+    with pytest.raises(LedgerError, match="rewritten"):
+        verify(services, [checkpoint.note])
+
+
+def _state(services, at) -> bytes:
+    table, position = stored_events_table(services.engine.dialect.name)
+    with services.engine.connect() as conn:
+        return bytes(conn.execute(text(f"SELECT state FROM {table} WHERE {position} = :at"), {"at": at}).scalar())
