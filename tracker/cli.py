@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import getpass
 import json
 import os
@@ -217,71 +216,6 @@ def erase(item_id: UUID, reason: str) -> None:
 
 
 @main.group()
-def ledger() -> None:
-    """The verifiable log: signed checkpoints and proofs."""
-
-
-@ledger.command("checkpoint")
-def ledger_checkpoint() -> None:
-    """Sign the current head of the log (after checking it is consistent with the last one signed)."""
-    services = _services()
-    try:
-        services.projections.catch_up()
-        checkpoint = services.ledger.sign_head()
-        click.echo(checkpoint.note, nl=False)
-    finally:
-        services.close()
-
-
-@ledger.command("head")
-def ledger_head() -> None:
-    """Print the latest signed checkpoint, and the key to verify it with."""
-    services = _services(project_synchronously=False)
-    try:
-        latest = services.ledger.latest()
-        if latest is None:
-            raise DomainError("no checkpoint signed yet: run `tracker ledger checkpoint`")
-        click.echo(latest.note, nl=False)
-        click.echo(f"# verifier key: {services.ledger.key.vkey}", err=True)
-    finally:
-        services.close()
-
-
-@ledger.command("key")
-def ledger_key() -> None:
-    """Print the log's verifier key (to pin) and its fingerprint (printed on every PDF report)."""
-    services = _services(project_synchronously=False)
-    try:
-        key = services.ledger.key
-        click.echo(f"{key.vkey}\nfingerprint: {key.fingerprint}")
-    finally:
-        services.close()
-
-
-@main.command()
-@click.option(
-    "--checkpoint",
-    "checkpoints",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A signed checkpoint kept elsewhere (a witness's, a printed one): the log must still match it.",
-)
-@click.option("--key", help="Verifier key for the checkpoint files (default: this server's).")
-def verify(checkpoints: tuple[Path, ...], key: str | None) -> None:
-    """Recompute every leaf from the stored events, the tree and every checkpoint; name the first difference."""
-    from tracker.ledger import NoteKey, verify_log
-
-    services = _services(project_synchronously=False)
-    try:
-        services.projections.catch_up(["merkle_tree"])
-        note_key = NoteKey.parse(key) if key else services.ledger.key
-        size, root = verify_log(services.engine, services.app, [p.read_text() for p in checkpoints], note_key)
-        click.echo(f"verified: {size} leaves, root {base64.b64encode(root).decode()}")
-    finally:
-        services.close()
-
-
-@main.group()
 def users() -> None:
     """Accounts and their roles."""
 
@@ -418,6 +352,12 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+from tracker.audit_cli import export_command, import_command, ledger, verify, witness  # noqa: E402
+
+for command in (ledger, verify, witness, export_command, import_command):
+    main.add_command(command)
 
 
 if __name__ == "__main__":

@@ -285,3 +285,76 @@ def verify_log(engine: Engine, app: Any, checkpoint_notes: list[str], key: NoteK
         if root_at(conn, len(leaves)) != root_of(leaves):
             raise LedgerError("the stored tree's nodes do not hash to the root of its leaves")
     return len(leaves), root_of(leaves)
+
+
+PROOF_FORMAT = "partnership-tracker-proof/1"
+
+
+def prove_aggregate(ledger: Ledger, app: Any, aggregate_id: Any) -> dict[str, Any]:
+    """One file proving every event of a record (a commitment, say) is in the log under a signed checkpoint.
+    It holds the stored records as stored (free text stays sealed), their leaf indexes and inclusion proofs."""
+    from tracker.projections.event_index import event_index
+
+    with ledger.engine.connect() as conn:
+        positions = dict(
+            conn.execute(
+                select(event_index.c.originator_version, event_index.c.position).where(
+                    event_index.c.originator_id == aggregate_id.hex
+                )
+            ).all()
+        )
+    records = app.recorder.select_events(aggregate_id)
+    if not records:
+        raise LedgerError(f"no record {aggregate_id} in the log", "id")
+    leaves = {
+        record.originator_version: ledger.leaf_index_of(positions[record.originator_version]) for record in records
+    }
+    checkpoint = ledger.latest()
+    if checkpoint is None or checkpoint.size <= max(leaves.values()):
+        checkpoint = ledger.sign_head()
+    return {
+        "format": PROOF_FORMAT,
+        "record": str(aggregate_id),
+        "checkpoint": checkpoint.note,
+        "events": [
+            {
+                "leaf_index": leaves[record.originator_version],
+                "originator_id": str(record.originator_id),
+                "originator_version": record.originator_version,
+                "topic": record.topic,
+                "state": base64.b64encode(bytes(record.state)).decode(),
+                "inclusion_proof": [
+                    base64.b64encode(h).decode()
+                    for h in ledger.inclusion(leaves[record.originator_version], checkpoint.size)
+                ],
+            }
+            for record in records
+        ],
+    }
+
+
+def check_proof(document: dict[str, Any], key: NoteKey) -> Checkpoint:
+    """Verify a proof file offline: the checkpoint's signature with the pinned key, then every event's leaf,
+    rebuilt from its stored bytes, up to the checkpoint's root. No database, no trust in the sender."""
+    from uuid import UUID
+
+    from tracker.merkle import verify_inclusion
+
+    if document.get("format") != PROOF_FORMAT:
+        raise LedgerError("not a Partnership Tracker proof file")
+    checkpoint = open_checkpoint(document["checkpoint"], key)
+    for event in document["events"]:
+        leaf = leaf_hash(
+            leaf_bytes(
+                UUID(event["originator_id"]),
+                int(event["originator_version"]),
+                event["topic"],
+                base64.b64decode(event["state"]),
+            )
+        )
+        proof = [base64.b64decode(h) for h in event["inclusion_proof"]]
+        try:
+            verify_inclusion(int(event["leaf_index"]), checkpoint.size, leaf, proof, checkpoint.root)
+        except ProofError as error:
+            raise LedgerError(f"event {event['originator_version']} at leaf {event['leaf_index']}: {error}") from None
+    return checkpoint

@@ -191,3 +191,29 @@ def test_users_and_tokens_are_created_on_the_command_line(environment):
         assert services.app.user(user_id).username == "gulnara"
     finally:
         services.close()
+
+
+def test_an_auditor_s_command_line_prove_check_verify_export_import(environment, tmp_path):
+    assert tracker(environment, "init").returncode == 0
+    assert tracker(environment, "demo").returncode == 0
+    verified = tracker(environment, "verify")
+    assert verified.returncode == 0 and verified.stdout.startswith("verified: ")
+    key = tracker(environment, "ledger", "key").stdout.split("\n")[0]
+    commitment = _first_confidential_commitment(environment)
+    proof = tmp_path / "proof.json"
+    assert tracker(environment, "ledger", "prove", str(commitment.id), "-o", str(proof)).returncode == 0
+    offline = {k: v for k, v in environment.items() if k != "TRACKER_DATABASE_URL"}
+    offline["TRACKER_DATABASE_URL"] = "postgresql://nobody@127.0.0.1:1/nothing"  # no database is needed
+    checked = tracker(offline, "ledger", "check-proof", str(proof), "--key", key)
+    assert checked.returncode == 0, checked.stderr
+    proof.write_text(proof.read_text().replace('"leaf_index": 1', '"leaf_index": 2', 1))
+    tampered = tracker(offline, "ledger", "check-proof", str(proof), "--key", key)
+    assert tampered.returncode == 1 and "Traceback" not in tampered.stderr
+    exported = tmp_path / "log.jsonl"
+    assert tracker(environment, "export", str(exported)).returncode == 0
+    other = {**environment, "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path}/imported.sqlite3",
+             "TRACKER_INSTANCE_DIR": str(tmp_path / "other-instance")}
+    assert tracker(other, "init").returncode == 0
+    imported = tracker(other, "import", str(exported))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.split()[-1] == verified.stdout.split()[-1]  # the same root

@@ -1,0 +1,163 @@
+"""The auditor's command line: signed checkpoints, proofs checked offline, the witness, verify, export, import."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import click
+
+from tracker.domain.errors import DomainError
+
+
+def _services(**kwargs: Any) -> Any:
+    from tracker.bootstrap import build_services
+
+    return build_services(**kwargs)
+
+
+@click.group()
+def ledger() -> None:
+    """The verifiable log: signed checkpoints and proofs."""
+
+
+@ledger.command("checkpoint")
+def ledger_checkpoint() -> None:
+    """Sign the current head of the log (after checking it is consistent with the last one signed)."""
+    services = _services()
+    try:
+        services.projections.catch_up()
+        checkpoint = services.ledger.sign_head()
+        click.echo(checkpoint.note, nl=False)
+    finally:
+        services.close()
+
+
+@ledger.command("head")
+def ledger_head() -> None:
+    """Print the latest signed checkpoint, and the key to verify it with."""
+    services = _services(project_synchronously=False)
+    try:
+        latest = services.ledger.latest()
+        if latest is None:
+            raise DomainError("no checkpoint signed yet: run `tracker ledger checkpoint`")
+        click.echo(latest.note, nl=False)
+        click.echo(f"# verifier key: {services.ledger.key.vkey}", err=True)
+    finally:
+        services.close()
+
+
+@ledger.command("key")
+def ledger_key() -> None:
+    """Print the log's verifier key (to pin) and its fingerprint (printed on every PDF report)."""
+    services = _services(project_synchronously=False)
+    try:
+        key = services.ledger.key
+        click.echo(f"{key.vkey}\nfingerprint: {key.fingerprint}")
+    finally:
+        services.close()
+
+
+@click.command()
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A signed checkpoint kept elsewhere (a witness's, a printed one): the log must still match it.",
+)
+@click.option("--key", help="Verifier key for the checkpoint files (default: this server's).")
+def verify(checkpoints: tuple[Path, ...], key: str | None) -> None:
+    """Recompute every leaf from the stored events, the tree and every checkpoint; name the first difference."""
+    from tracker.ledger import NoteKey, verify_log
+
+    services = _services(project_synchronously=False)
+    try:
+        services.projections.catch_up(["merkle_tree"])
+        note_key = NoteKey.parse(key) if key else services.ledger.key
+        size, root = verify_log(services.engine, services.app, [p.read_text() for p in checkpoints], note_key)
+        click.echo(f"verified: {size} leaves, root {base64.b64encode(root).decode()}")
+    finally:
+        services.close()
+
+
+@ledger.command("prove")
+@click.argument("record_id", type=click.UUID)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def ledger_prove(record_id: UUID, output: Path) -> None:
+    """Write one file proving every event of a record (e.g. a commitment) is in the signed log."""
+    from tracker.ledger import prove_aggregate
+
+    services = _services()
+    try:
+        services.projections.catch_up()
+        document = prove_aggregate(services.ledger, services.app, record_id)
+    finally:
+        services.close()
+    output.write_text(json.dumps(document, indent=1))
+    click.echo(f"wrote {output}: {len(document['events'])} events with their inclusion proofs")
+
+
+@ledger.command("check-proof")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--key", required=True, help="The log's verifier key, pinned (name+keyid+base64).")
+def ledger_check_proof(file: Path, key: str) -> None:
+    """Verify a proof file offline, with no database: signature, then every inclusion proof."""
+    from tracker.ledger import NoteKey, check_proof
+
+    try:
+        document = json.loads(file.read_text())
+    except ValueError:
+        raise DomainError("the proof file is not JSON", "file") from None
+    checkpoint = check_proof(document, NoteKey.parse(key))
+    click.echo(f"verified: {len(document['events'])} events are in the log of {checkpoint.size} (signed)")
+
+
+@click.command()
+@click.argument("url")
+@click.option("--key", required=True, help="The log's verifier key, pinned from first use or from paper.")
+@click.option("--state", required=True, type=click.Path(file_okay=False, path_type=Path))
+def witness(url: str, key: str, state: Path) -> None:
+    """Check, from your own machine, that the log at URL only grew since you last looked."""
+    from tracker.ledger import NoteKey
+    from tracker.witness import witness as run_witness
+
+    report = run_witness(url, NoteKey.parse(key), state)
+    if report.previous_size is None:
+        click.echo(f"first checkpoint seen: {report.size} events; kept in {state}")
+    else:
+        click.echo(f"consistent: the log grew from {report.previous_size} to {report.size} events")
+
+
+@click.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_command(file: Path) -> None:
+    """Write the whole log and its checkpoints as JSON Lines (no keys: text stays sealed)."""
+    from tracker.log_export import export_log
+
+    services = _services(project_synchronously=False)
+    try:
+        with file.open("w", encoding="utf-8") as out:
+            count = export_log(services, out)
+    finally:
+        services.close()
+    click.echo(f"exported {count} events to {file}")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--key", help="Verifier key for the file's checkpoints (default: the key named in the file).")
+def import_command(file: Path, key: str | None) -> None:
+    """Load an exported log into an empty database, rebuild everything and check it against its checkpoints."""
+    from tracker.ledger import NoteKey
+    from tracker.log_export import import_log, read_lines
+
+    services = _services(project_synchronously=False)
+    try:
+        size, root = import_log(services, read_lines(file), NoteKey.parse(key) if key else None)
+    finally:
+        services.close()
+    click.echo(f"imported and verified: {size} events, root {base64.b64encode(root).decode()}")

@@ -1,0 +1,108 @@
+"""Export and import of the whole log (JSON Lines): every stored event as stored, with its leaf index, and the
+signed checkpoints. It holds no keys: given to an auditor, it proves integrity without revealing any text."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from sqlalchemy import select
+
+from tracker.bootstrap import Services
+from tracker.ledger import LedgerError, NoteKey, open_checkpoint, signed_checkpoints, verify_log
+
+FORMAT = "partnership-tracker-log/1"
+BATCH = 500
+
+
+def export_log(services: Services, out: IO[str]) -> int:
+    """Write the header, every event in log order, then every checkpoint; returns the number of events."""
+    services.projections.catch_up(["merkle_tree"])
+    key = services.ledger.key
+    out.write(json.dumps({"format": FORMAT, "origin": services.ledger.origin, "verifier_key": key.vkey}) + "\n")
+    count, start = 0, 0
+    while notifications := services.app.recorder.select_notifications(start, BATCH, inclusive_of_start=False):
+        for notification in notifications:
+            out.write(
+                json.dumps(
+                    {
+                        "leaf_index": count,
+                        "originator_id": str(notification.originator_id),
+                        "originator_version": notification.originator_version,
+                        "topic": notification.topic,
+                        "state": base64.b64encode(bytes(notification.state)).decode(),
+                    }
+                )
+                + "\n"
+            )
+            count += 1
+        start = notifications[-1].id
+    for checkpoint in services.ledger.checkpoints():
+        out.write(json.dumps({"checkpoint": checkpoint.note}) + "\n")
+    return count
+
+
+def import_log(services: Services, lines: Iterator[str], key: NoteKey | None = None) -> tuple[int, bytes]:
+    """Into an empty database: insert every event in order, rebuild the tree and the read models, and check the
+    tree against every checkpoint in the file (signed by the file's key, or by `key` when given)."""
+    if services.app.recorder.max_notification_id():
+        raise LedgerError("import needs an empty database: this one already holds a log")
+    header = json.loads(next(lines))
+    if header.get("format") != FORMAT:
+        raise LedgerError("not a Partnership Tracker log export")
+    key = key or NoteKey.parse(header["verifier_key"])
+    notes: list[str] = []
+    batch: list[StoredEvent] = []
+    expected = 0
+    for line in lines:
+        item = json.loads(line)
+        if "checkpoint" in item:
+            notes.append(item["checkpoint"])
+            continue
+        if item["leaf_index"] != expected:
+            raise LedgerError(f"the export is out of order at leaf {expected}")
+        expected += 1
+        batch.append(
+            StoredEvent(
+                UUID(item["originator_id"]), item["originator_version"], item["topic"], base64.b64decode(item["state"])
+            )
+        )
+        if len(batch) == BATCH:
+            services.app.recorder.insert_events(batch)
+            batch = []
+    if batch:
+        services.app.recorder.insert_events(batch)
+    services.projections.catch_up()
+    size, root = verify_log(services.engine, services.app, notes, key)
+    _keep_checkpoints(services, notes, key)
+    return size, root
+
+
+def _keep_checkpoints(services: Services, notes: list[str], key: NoteKey) -> None:
+    from datetime import UTC, datetime
+
+    with services.engine.begin() as conn:
+        known = set(conn.execute(select(signed_checkpoints.c.size)).scalars())
+        for note in notes:
+            checkpoint = open_checkpoint(note, key)
+            if checkpoint.size not in known:
+                conn.execute(
+                    signed_checkpoints.insert(),
+                    {
+                        "size": checkpoint.size,
+                        "root": checkpoint.root,
+                        "note": note,
+                        "key_name": key.name,
+                        "signed_at": datetime.now(UTC),
+                    },
+                )
+
+
+def read_lines(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8") as handle:
+        yield from (line for line in handle if line.strip())
