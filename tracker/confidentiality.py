@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap
 from sqlalchemy import Column, Engine, LargeBinary, MetaData, String, Table, insert, select, update
 
 from tracker.domain.errors import DomainError
+from tracker.persistence import write_transaction
 from tracker.projections.types import UTCDateTime
 
 SEAL_PREFIX = "v1"
@@ -95,7 +96,7 @@ class KeyStore:
         self._check_master_key()
 
     def _check_master_key(self) -> None:
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             check = conn.execute(
                 select(key_store_settings.c.value).where(key_store_settings.c.name == "master_check")
             ).scalar()
@@ -163,7 +164,7 @@ class KeyStore:
 
     def rewrap(self, new_master_key: MasterKey) -> int:
         """Re-wrap every data key under a new master key, in one transaction; the log is not touched."""
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             rows = list(
                 conn.execute(select(data_keys.c.key_id, data_keys.c.wrapped).where(data_keys.c.wrapped.is_not(None)))
             )
@@ -192,7 +193,7 @@ class KeyStore:
 
     def import_keys(self, keys: dict[str, str]) -> int:
         """Restore data keys from a backup; keys already here (live or erased) are left as they are."""
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             known = set(conn.execute(select(data_keys.c.key_id)).scalars())
             fresh = [
                 {

@@ -26,6 +26,7 @@ from tracker.merkle import (
     root_of,
     verify_consistency,
 )
+from tracker.persistence import write_transaction
 from tracker.projections.merkle_tree import leaf_bytes, merkle_leaves, root_at, subtree_reader, tree_size
 from tracker.projections.types import UTCDateTime
 
@@ -188,7 +189,7 @@ class Ledger:
     def sign_head(self) -> Checkpoint:
         """Sign the current head, never one inconsistent with the last checkpoint signed (checked by proof)."""
         private = load_signing_key(self.signing_key_file)
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             size = tree_size(conn)
             root = root_at(conn, size)
             last = conn.execute(select(signed_checkpoints).order_by(signed_checkpoints.c.size.desc()).limit(1)).first()

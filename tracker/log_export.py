@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tracker.bootstrap import Services
 from tracker.ledger import LedgerError, NoteKey, open_checkpoint, signed_checkpoints, verify_log
+from tracker.persistence import write_transaction
 
 FORMAT = "partnership-tracker-log/1"
 BATCH = 500
@@ -86,7 +87,7 @@ def import_log(services: Services, lines: Iterator[str], key: NoteKey | None = N
 def _keep_checkpoints(services: Services, notes: list[str], key: NoteKey) -> None:
     from datetime import UTC, datetime
 
-    with services.engine.begin() as conn:
+    with write_transaction(services.engine) as conn:
         known = set(conn.execute(select(signed_checkpoints.c.size)).scalars())
         for note in notes:
             checkpoint = open_checkpoint(note, key)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from tracker.domain.errors import DomainError
@@ -57,7 +59,6 @@ def create_database_engine(database_url: str) -> Engine:
 
 
 def _make_sqlite_transactions_immediate(engine: Engine) -> None:
-    # A deferred BEGIN that reads then writes fails at once with SQLITE_BUSY when another connection writes.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -69,4 +70,15 @@ def _make_sqlite_transactions_immediate(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads take no lock (WAL); a transaction that reads and then writes must say so, see write_transaction.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.pop("immediate", False) else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that reads and then writes: on SQLite it takes the write lock at BEGIN (IMMEDIATE), since a
+    deferred one that read first fails at once with SQLITE_BUSY when another connection wrote meanwhile."""
+    with engine.connect() as conn:
+        conn.info["immediate"] = True
+        with conn.begin():
+            yield conn

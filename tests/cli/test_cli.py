@@ -211,8 +211,11 @@ def test_an_auditor_s_command_line_prove_check_verify_export_import(environment,
     assert tampered.returncode == 1 and "Traceback" not in tampered.stderr
     exported = tmp_path / "log.jsonl"
     assert tracker(environment, "export", str(exported)).returncode == 0
-    other = {**environment, "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path}/imported.sqlite3",
-             "TRACKER_INSTANCE_DIR": str(tmp_path / "other-instance")}
+    other = {
+        **environment,
+        "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path}/imported.sqlite3",
+        "TRACKER_INSTANCE_DIR": str(tmp_path / "other-instance"),
+    }
     assert tracker(other, "init").returncode == 0
     imported = tracker(other, "import", str(exported))
     assert imported.returncode == 0, imported.stderr

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.story import tell_long_story, tell_story
 from tracker.bootstrap import build_services
 from tracker.config import Settings
@@ -101,6 +102,15 @@ def test_export_then_import_reproduces_the_root_and_with_the_keys_the_same_repor
     with pytest.raises(LedgerError, match="empty database"):
         import_log(imported, iter(out.getvalue().splitlines()))
     imported.close()
+    # and into a fresh PostgreSQL database, when the source was SQLite and PostgreSQL is configured
+    if POSTGRES_URL and services.engine.dialect.name == "sqlite":
+        reset_postgres(POSTGRES_URL)
+        on_postgres = Settings(POSTGRES_URL, fresh.instance_dir)
+        target = build_services(on_postgres, master_key=services.key_store.master_key.__class__.generate(), clock=clock)
+        assert import_log(target, iter(out.getvalue().splitlines())) == (exported, root)
+        target.key_store.import_keys(services.key_store.export_keys())
+        assert _report(target, story.team_id) == original
+        target.close()
 
 
 def _report(services, team_id):

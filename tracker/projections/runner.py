@@ -13,6 +13,8 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 from sqlalchemy import BigInteger, Column, Connection, Engine, Integer, MetaData, String, Table, insert, select, update
 
+from tracker.persistence import write_transaction
+
 tracking_metadata = MetaData()
 projection_tracking = Table(
     "projection_tracking",
@@ -103,7 +105,7 @@ class ProjectionRunner:
         if not notifications:
             return 0
         topics = self._topics[projection.name]
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             if self._locked_position(conn, projection.name) != start:
                 raise PositionMoved(projection.name)
             raw = getattr(projection, "raw", False)
@@ -131,7 +133,7 @@ class ProjectionRunner:
         return int(conn.execute(query).scalar_one())
 
     def _ensure_schema(self, projection: Projection) -> None:
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             version = conn.execute(
                 select(projection_tracking.c.schema_version).where(projection_tracking.c.name == projection.name)
             ).scalar()
@@ -142,7 +144,7 @@ class ProjectionRunner:
 
     def _reset(self, projection: Projection) -> None:
         """Drop the projection's tables and start it again from the beginning of the log."""
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             projection.metadata.drop_all(conn)
             projection.metadata.create_all(conn)
             conn.execute(projection_tracking.delete().where(projection_tracking.c.name == projection.name))

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKeyError
 from tracker.config import Settings
+from tracker.web.logs import init_request_logs
 from tracker.web.routing import UUIDConverter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
     _init_extensions(app)
     _register_blueprints(app)
     app.after_request(_security_headers)
+    init_request_logs(app)
     app.before_request(_permanent_session)
     return app
 
@@ -84,7 +86,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.web import admin, api, auth, ledger, operations, public, reports, secretary
+    from tracker.web import admin, api, audit, auth, ledger, operations, public, reports, secretary
     from tracker.web.problems import ProblemApi
 
     app.register_blueprint(operations.blueprint)
@@ -94,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(secretary.blueprint)
     app.register_blueprint(admin.blueprint)
+    app.register_blueprint(audit.blueprint)
     csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing for a cross-site form to ride on
     ProblemApi(app).register_blueprint(api.blueprint)
 
