@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from tracker.access_log import AccessLog
 from tracker.application import Tracker
@@ -37,6 +37,16 @@ class Services:
         return team_as_of(
             self.app, self.engine, team_projections(), team_id, as_of, known_at, self.app.team(team_id).time_zone
         )
+
+    @contextmanager
+    def record_as_of(self, team_id: UUID, as_of: date | None) -> Iterator[tuple[Connection, int]]:
+        """The live read models when no date is asked (today), else the team's as-of view; with the log position."""
+        if as_of is None:
+            with self.engine.connect() as conn:
+                yield conn, self.projections.position("commitments")
+            return
+        with self.team_as_of(team_id, as_of) as view:
+            yield view.conn, view.known_at
 
     def close(self) -> None:
         self.app.close()

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, select
 
 from tracker.application import Tracker
 from tracker.domain.access import PUBLIC
+from tracker.projections.commitments import commitment_reference
 from tracker.projections.event_index import event_index
 from tracker.projections.public_report import PublicReport
 from tracker.projections.roster import public_name
@@ -45,7 +46,7 @@ class OpenedReport:
         return body.value if body and body.shown else "—"
 
     def reference(self, row: Any) -> str:
-        return f"{self.report.team.code}-{row.reference_year}-{row.reference_number:02d}"
+        return commitment_reference(self.report.team.code, row)
 
 
 def open_report(

@@ -168,6 +168,11 @@ class Commitments:
         )
 
 
+def commitment_reference(code: str, row: Any) -> str:
+    """The reference people say aloud: team code, business year, number in log order (MIR-2015-07)."""
+    return f"{code}-{row.reference_year}-{row.reference_number:02d}"
+
+
 def commitments_of(conn: Connection, team_id: str) -> list[Any]:
     query = (
         select(commitments)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -23,7 +21,7 @@ from tracker.domain.errors import (
     TeamCodeTaken,
 )
 from tracker.drafts import CommitmentDraft, DecisionDraft
-from tracker.projections.commitments import find_commitment
+from tracker.projections.commitments import commitment_reference, find_commitment
 from tracker.projections.public_report import public_commitments
 from tracker.projections.roster import members_of, public_name, roster_members
 from tracker.projections.summaries import OUTCOMES, is_overdue, ledger_for_member, on_time_rate, summarise
@@ -423,7 +421,7 @@ class TeamReport(MethodView):
         """What the team promised and did, as of a date: public commitments in full, the others counted."""
         team = _existing_team(team_id)
         as_of = query.get("as_of") or services().app.today_for(team)
-        with _record_as_of(team_id, query.get("as_of")) as (conn, known_at):
+        with services().record_as_of(team_id, query.get("as_of")) as (conn, known_at):
             record = public_commitments(conn, team_id.hex, as_of)
             code = _team_row(conn, team_id).code
         return {
@@ -448,7 +446,7 @@ class MemberLedger(MethodView):
             abort(404, message=f"no member {member_id}")
         team_id = UUID(member.team_id)
         as_of = query.get("as_of") or services().app.today_for(team_id)
-        with _record_as_of(team_id, query.get("as_of")) as (conn, _known_at):
+        with services().record_as_of(team_id, query.get("as_of")) as (conn, _known_at):
             ledger = ledger_for_member(conn, member_id.hex, as_of)
             code = _team_row(conn, team_id).code
         if ledger is None:
@@ -479,7 +477,7 @@ def _public_commitments(team_id: UUID, code: str, rows: list[Any], as_of: date) 
     return [
         {
             "id": UUID(row.commitment_id),
-            "reference": f"{code}-{row.reference_year}-{row.reference_number:02d}",
+            "reference": commitment_reference(code, row),
             "description": description.value if description else None,
             "owner_member_id": UUID(row.owner_member_id) if row.owner_member_id else None,
             "owner_body": body.value if body else None,
@@ -491,17 +489,6 @@ def _public_commitments(team_id: UUID, code: str, rows: list[Any], as_of: date) 
         }
         for row, description, body in zip(rows, descriptions, bodies, strict=True)
     ]
-
-
-@contextmanager
-def _record_as_of(team_id: UUID, as_of: date | None) -> Iterator[tuple[Any, int]]:
-    """The live read models (as of today), or a team's as-of view for another date."""
-    if as_of is None:
-        with services().engine.connect() as conn:
-            yield conn, services().projections.position("commitments")
-        return
-    with services().team_as_of(team_id, as_of) as view:
-        yield view.conn, view.known_at
 
 
 def _existing_team(team_id: UUID) -> UUID:

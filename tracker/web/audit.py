@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 
 from tracker.domain import TrackedEvent
 from tracker.domain.access import Viewer
+from tracker.projections.commitments import commitment_reference
 from tracker.projections.event_index import event_index, stored_events_table
 from tracker.projections.merkle_tree import merkle_leaves
 from tracker.projections.public_report import build_public_report
@@ -127,6 +128,7 @@ def replay() -> str:
         {
             "now": row,
             "then": then_rows.get(row.commitment_id),
+            "reference": commitment_reference(now.team.code, row),
             "changed": then_rows.get(row.commitment_id) is None
             or _outcome(then_rows[row.commitment_id]) != _outcome(row),
         }

@@ -8,6 +8,7 @@ from uuid import UUID
 from flask import Blueprint, abort, render_template, request
 
 from tracker.domain.access import PUBLIC
+from tracker.projections.commitments import commitment_reference
 from tracker.projections.public_report import public_commitments
 from tracker.projections.roster import members_of, public_name
 from tracker.projections.summaries import is_overdue
@@ -44,7 +45,7 @@ def team(team_id: UUID) -> str:
     commitments = [
         {
             "row": c,
-            "reference": f"{row.code}-{c.reference_year}-{c.reference_number:02d}",
+            "reference": commitment_reference(row.code, c),
             "description": description,
             "status": "withdrawn" if c.withdrawn_by_annulment else c.status,
             "overdue": is_overdue(c, today),

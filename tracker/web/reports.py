@@ -6,8 +6,6 @@ import base64
 import io
 import json
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -72,7 +70,7 @@ def report_json(team_id: UUID) -> Response:
 @blueprint.get("/teams/<uuid:team_id>/members/<uuid:member_id>")
 def member_ledger(team_id: UUID, member_id: UUID) -> str:
     opened = _opened(team_id)
-    with _view(team_id, request.args.get("as_of")) as (conn, _known_at):
+    with services().record_as_of(team_id, _date(request.args.get("as_of"), "as_of")) as (conn, _known_at):
         ledger = ledger_for_member(conn, member_id.hex, opened.report.as_of)
     if ledger is None or ledger.member.team_id != team_id.hex:
         abort(404)
@@ -102,7 +100,8 @@ def open_data() -> Response:
 
 def _opened(team_id: UUID, use_query: bool = True) -> Any:
     as_of, period = _dates(team_id) if use_query else (services().app.today_for(team_id), None)
-    with _view(team_id, request.args.get("as_of") if use_query else None) as (conn, known_at):
+    as_of_query = _date(request.args.get("as_of"), "as_of") if use_query else None
+    with services().record_as_of(team_id, as_of_query) as (conn, known_at):
         report = build_public_report(conn, team_id.hex, as_of, known_at, period)
         if report is None:
             abort(404)
@@ -130,16 +129,6 @@ def _provenance(known_at: int) -> dict[str, Any]:
         "checkpoint_root": base64.b64encode(latest.root).decode() if latest else None,
         "key_fingerprint": fingerprint,
     }
-
-
-@contextmanager
-def _view(team_id: UUID, as_of: str | None) -> Iterator[tuple[Any, int]]:
-    if not as_of:
-        with services().engine.connect() as conn:
-            yield conn, services().projections.position("commitments")
-        return
-    with services().team_as_of(team_id, _date(as_of, "as_of")) as view:
-        yield view.conn, view.known_at
 
 
 def _dates(team_id: UUID) -> tuple[date, tuple[date, date]]:

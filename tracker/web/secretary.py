@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from tracker.domain.errors import DomainError, NotFound
 from tracker.drafts import CommitmentDraft, DecisionDraft
-from tracker.projections.commitments import commitments_of
+from tracker.projections.commitments import commitment_reference, commitments_of
 from tracker.projections.meetings import meetings_of
 from tracker.projections.roster import members_of
 from tracker.projections.summaries import effective_status, is_overdue
@@ -364,7 +364,7 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
         "secretary/commitment.html",
         team=_team(team_id),
         commitment=view,
-        reference=reference(_team(team_id).code, row),
+        reference=commitment_reference(_team(team_id).code, row),
         members=_member_names(team_id),
         overdue=is_overdue(row, today),
         follow_up_form=follow_up,
@@ -385,7 +385,7 @@ def _open_commitment_texts(team_id: UUID, rows: list[Any]) -> list[dict[str, Any
     )
     code = _team(team_id).code
     return [
-        {"row": row, "reference": reference(code, row), "description": text}
+        {"row": row, "reference": commitment_reference(code, row), "description": text}
         for row, text in zip(rows, texts, strict=True)
     ]
 
@@ -444,11 +444,6 @@ def _team(team_id: UUID) -> Any:
     if row is None:
         abort(404)
     return row
-
-
-def reference(code: str, row: Any) -> str:
-    """A commitment's reference people can say aloud: team code, business year, number (MIR-2015-07)."""
-    return f"{code}-{row.reference_year}-{row.reference_number:02d}"
 
 
 def _team_of(team_of: Any, item_id: UUID) -> UUID:
