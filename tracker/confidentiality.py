@@ -42,6 +42,10 @@ key_store_settings = Table(
 )
 
 
+ERASED_KEY = b""
+"""Stands for a destroyed key in KeyStore.get_many's answer."""
+
+
 class MasterKeyError(DomainError):
     """The master key is missing, malformed or not the one the key store was made with."""
 
@@ -134,16 +138,27 @@ class KeyStore:
 
     def get(self, key_id: UUID) -> bytes | None:
         """The data key, or None if there never was one; raises KeyErased if it was destroyed."""
+        key = self.get_many([key_id]).get(key_id)
+        if key == ERASED_KEY:
+            raise KeyErased(f"the text of item {key_id} was erased")
+        return key
+
+    def get_many(self, key_ids: list[UUID]) -> dict[UUID, bytes]:
+        """Many data keys in one query (ERASED_KEY for a destroyed one; absent if there never was one)."""
+        wanted = {key_id.hex: key_id for key_id in key_ids}
+        keys: dict[UUID, bytes] = {}
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(data_keys.c.wrapped, data_keys.c.erased_at).where(data_keys.c.key_id == key_id.hex)
-            ).first()
-        if row is None:
-            return None
-        if row.wrapped is None:
-            raise KeyErased(f"the text of item {key_id} was erased on {row.erased_at:%Y-%m-%d}")
+            for start in range(0, len(wanted), 500):
+                chunk = list(wanted)[start : start + 500]
+                for row in conn.execute(
+                    select(data_keys.c.key_id, data_keys.c.wrapped).where(data_keys.c.key_id.in_(chunk))
+                ):
+                    keys[wanted[row.key_id]] = ERASED_KEY if row.wrapped is None else self._unwrap(row.wrapped)
+        return keys
+
+    def _unwrap(self, wrapped: bytes) -> bytes:
         try:
-            return aes_key_unwrap(self.master_key.key, row.wrapped)
+            return aes_key_unwrap(self.master_key.key, wrapped)
         except InvalidUnwrap:
             raise MasterKeyError("a data key does not unwrap under this master key") from None
 
@@ -253,11 +268,14 @@ class Sealer:
             keys[key_id] = self.key_store.create(key_id)
         return keys[key_id]
 
-    def open(self, sealed: str) -> str:
+    def open(self, sealed: str, keys: dict[UUID, bytes] | None = None) -> str:
+        """The text, with its key from `keys` (prefetched by key_ids_of and KeyStore.get_many) or the store."""
         if not sealed:
             return ""
         key_id, blob = parse_sealed(sealed)
-        key = self.key_store.get(key_id)
+        key = keys.get(key_id) if keys is not None else self.key_store.get(key_id)
+        if key == ERASED_KEY:
+            raise KeyErased(f"the text of item {key_id} was erased")
         if key is None:
             raise KeyErased(f"no data key for item {key_id}")
         try:

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from tracker.access_log import AccessEntry, AccessLog
-from tracker.confidentiality import KeyErased, Sealer
+from tracker.confidentiality import KeyErased, Sealer, parse_sealed
 from tracker.domain import Commitment, Meeting
 from tracker.domain.access import Viewer
 from tracker.domain.values import CommitmentStatus, Visibility
@@ -177,6 +177,13 @@ class Reader:
     ) -> list[Text | None]:
         """Open many read-model texts at once: (kind, item id, visibility, erased, sealed) each; one log write."""
         session = _ReadSession(self, viewer, page, team_id)
+        session.prefetch(
+            [
+                sealed
+                for _kind, _id, visibility, erased, sealed in items
+                if sealed and not erased and viewer.may_read(team_id, Visibility(visibility))
+            ]
+        )
         opened = [
             session.opener(kind, item_id, Visibility(visibility), erased)(sealed) if sealed is not None else None
             for kind, item_id, visibility, erased, sealed in items
@@ -194,6 +201,12 @@ class _ReadSession:
         self.page = page
         self.team_id = team_id
         self.opened: dict[UUID, str] = {}
+        self.keys: dict[UUID, bytes] | None = None
+
+    def prefetch(self, sealed_texts: list[str]) -> None:
+        """Fetch the keys of many texts in one query, so a page's cost does not grow with its number of texts."""
+        key_ids = {parse_sealed(sealed)[0] for sealed in sealed_texts}
+        self.keys = self.reader.sealer.key_store.get_many(list(key_ids)) if key_ids else {}
 
     def opener(self, kind: str, item_id: UUID, visibility: Visibility, erased: bool) -> Callable[[str], Text]:
         entitled = self.viewer.may_read(self.team_id, visibility)
@@ -204,7 +217,7 @@ class _ReadSession:
             if not entitled:
                 return Text(WITHHELD)
             try:
-                value = self.reader.sealer.open(sealed)
+                value = self.reader.sealer.open(sealed, self.keys)
             except KeyErased:
                 return Text(ERASED)
             if visibility is Visibility.CONFIDENTIAL and self.viewer.is_person:

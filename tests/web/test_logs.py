@@ -14,13 +14,18 @@ def test_each_request_logs_one_json_line_without_secrets_or_text(web, world, cap
     try:
         client = web.test_client()
         client.post("/login", data={"username": "secretary_a", "password": PASSWORD})
-        client.post(f"/secretary/commitments/{world.a.meeting.commitment_ids[0]}/follow-up",
-                    data={"on": "2015-04-02", "status": "in_progress", "note": "Жашыруун эскертүү", "meeting_id": ""})
+        client.post(
+            f"/secretary/commitments/{world.a.meeting.commitment_ids[0]}/follow-up",
+            data={"on": "2015-04-02", "status": "in_progress", "note": "Жашыруун эскертүү", "meeting_id": ""},
+        )
         response = client.get("/search?q=MIR-2015-01", headers={"X-Request-Id": "abc-123"})
     finally:
         logger.removeHandler(caplog.handler)
-    lines = [json.loads(logging.getLogger("tracker.requests").handlers[0].formatter.format(r)) for r in caplog.records
-             if r.name == "tracker.requests"]
+    lines = [
+        json.loads(logging.getLogger("tracker.requests").handlers[0].formatter.format(r))
+        for r in caplog.records
+        if r.name == "tracker.requests"
+    ]
     assert len(lines) == 3
     assert lines[-1]["request_id"] == "abc-123" and response.headers["X-Request-Id"] == "abc-123"
     assert lines[1]["user"] == "user:secretary_a" and lines[1]["status"] == 302
