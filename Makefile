@@ -30,10 +30,13 @@ run: init
 	$(BIN)/tracker demo --if-empty
 	$(BIN)/tracker serve --host $(HOST) --port $(PORT)
 
-# Debian's Chromium for the browser tests, and poppler/qpdf for the PDF tests: installed only when missing.
+# Debian's Chromium for the browser tests, poppler/qpdf for the PDF tests, and DejaVu fonts (every Kyrgyz,
+# Tajik and Uzbek letter) for the PDFs: installed only when missing.
 browser:
-	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v qpdf >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils qpdf >/dev/null; }
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v qpdf >/dev/null && \
+	  fc-list 2>/dev/null | grep -q DejaVuSans || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils qpdf \
+	    fonts-dejavu-core fontconfig >/dev/null; }
 
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -119,8 +119,10 @@ def replay() -> str:
             .limit(1)
         ).scalar()
         now = build_public_report(conn, team_id.hex, today, services().projections.position("commitments"))
+        now_board, now_ledgers = _dashboard_and_ledgers(conn, team_id.hex, today)
     with services().team_as_of(team_id, today, known_at=position) as view:
         then = build_public_report(view.conn, view.team_id, today, position)
+        then_board, then_ledgers = _dashboard_and_ledgers(view.conn, view.team_id, today)
     if now is None:
         abort(404)
     then_rows = {row.commitment_id: row for row in (then.record.public if then else [])}
@@ -134,9 +136,49 @@ def replay() -> str:
         }
         for row in now.record.public
     ]
+    dashboard = [
+        (name, then_value, now_value, then_value != now_value)
+        for name, then_value, now_value in (
+            ("meetings per quarter", then_board.meetings_per_quarter, now_board.meetings_per_quarter),
+            ("attendance rate", _share(then_board.attendance_rate), _share(now_board.attendance_rate)),
+            ("women attending", _share(then_board.women_share), _share(now_board.women_share)),
+            ("young people attending", _share(then_board.young_share), _share(now_board.young_share)),
+            *(
+                (f"commitments {outcome}", then_board.outcomes[outcome], now_board.outcomes[outcome])
+                for outcome in now_board.outcomes
+            ),
+        )
+    ]
+    ledgers = [
+        (name, then_ledgers.get(name), summary, then_ledgers.get(name) != summary)
+        for name, summary in now_ledgers.items()
+    ]
     return render_template(
-        "audit/replay.html", now=now, then=then, comparison=comparison, leaf=leaf_index, code=now.team.code
+        "audit/replay.html",
+        now=now,
+        then=then,
+        comparison=comparison,
+        leaf=leaf_index,
+        dashboard=dashboard,
+        ledgers=ledgers,
     )
+
+
+def _dashboard_and_ledgers(conn: Any, team_id: str, today: Any) -> tuple[Any, dict[str, dict[str, int]]]:
+    """The team dashboard and every member's ledger totals, from live tables or an as-of view alike."""
+    from tracker.projections.roster import members_of, public_name
+    from tracker.projections.summaries import ledger_for_member, team_dashboard
+
+    ledgers = {}
+    for member in members_of(conn, team_id):
+        ledger = ledger_for_member(conn, member.member_id, today)
+        if ledger is not None:
+            ledgers[public_name(member)] = ledger.summary
+    return team_dashboard(conn, team_id, today), ledgers
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
 
 
 def _outcome(row: Any) -> tuple[Any, ...]:
