@@ -9,7 +9,6 @@ import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -191,7 +190,3 @@ def render_pdf(html: str, base_url: str, variant: str | None) -> bytes:
 
     options = {"pdf_variant": PDF_VARIANTS[variant]} if variant else {}
     return HTML(string=html, base_url=base_url).write_pdf(**options)
-
-
-def period_of(start: date | None, end: date | None, registered_on: date, as_of: date) -> tuple[date, date]:
-    return (start or registered_on, min(end or as_of, as_of))

@@ -182,19 +182,6 @@ def commitments_of(conn: Connection, team_id: str) -> list[Any]:
     return list(conn.execute(query))
 
 
-def history_of_team(conn: Connection, team_id: str) -> dict[str, list[Any]]:
-    """Every commitment's history, in log order, keyed by commitment id: one query for a whole team."""
-    rows = conn.execute(
-        select(commitment_history)
-        .where(commitment_history.c.team_id == team_id)
-        .order_by(commitment_history.c.position)
-    )
-    history: dict[str, list[Any]] = {}
-    for row in rows:
-        history.setdefault(row.commitment_id, []).append(row)
-    return history
-
-
 def find_commitment(conn: Connection, reference: str) -> tuple[UUID, UUID] | None:
     """A commitment named by id or by the reference people say aloud (MIR-2015-07): its id and its team's."""
     from tracker.projections.team_directory import team_directory

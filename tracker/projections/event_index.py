@@ -20,8 +20,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    func,
-    select,
     text,
 )
 
@@ -97,9 +95,3 @@ def team_log(conn: Connection, team_id: str, known_at: int | None = None) -> lis
         )
         for row in rows
     ]
-
-
-def position_recorded_by(conn: Connection, moment: Any) -> int:
-    """The last log position recorded at or before a moment (0 if none was)."""
-    query = select(func.max(event_index.c.position)).where(event_index.c.recorded_at <= moment)
-    return int(conn.execute(query).scalar() or 0)

@@ -54,7 +54,3 @@ class Ledger:
                 is_owner=True,
             ),
         )
-
-
-def entries_of_member(conn: Connection, member_id: str) -> list[Any]:
-    return list(conn.execute(select(ledger_entries).where(ledger_entries.c.member_id == member_id)))
