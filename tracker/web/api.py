@@ -178,7 +178,9 @@ class NonPublicOut(ma.Schema):
 class ReportOut(ma.Schema):
     team_id = ma.fields.UUID(required=True)
     as_of = ma.fields.Date(required=True)
-    known_at = ma.fields.Integer(required=True, metadata={"description": "the log position the report was built at"})
+    known_at = ma.fields.Integer(
+        required=True, metadata={"description": "how many events of the log (leaves of its tree) it was built from"}
+    )
     summary = ma.fields.Nested(Summary, required=True, metadata={"description": "public commitments"})
     non_public = ma.fields.Nested(NonPublicOut, required=True)
     commitments = ma.fields.List(ma.fields.Nested(CommitmentOut), required=True)
@@ -427,7 +429,7 @@ class TeamReport(MethodView):
         return {
             "team_id": team_id,
             "as_of": as_of,
-            "known_at": known_at,
+            "known_at": _leaves_up_to(known_at),
             "summary": record.public_summary,
             "non_public": {"count": record.non_public_summary["made"], "summary": record.non_public_summary},
             "commitments": _public_commitments(team_id, code, record.public, as_of),
@@ -489,6 +491,16 @@ def _public_commitments(team_id: UUID, code: str, rows: list[Any], as_of: date) 
         }
         for row, description, body in zip(rows, descriptions, bodies, strict=True)
     ]
+
+
+def _leaves_up_to(position: int) -> int:
+    """A log position as people see it: the number of leaves of the tree up to it (database ids stay inside)."""
+    from tracker.ledger import LedgerError
+
+    try:
+        return services().ledger.leaf_index_of(position) + 1 if position else 0
+    except LedgerError:
+        return 0
 
 
 def _existing_team(team_id: UUID) -> UUID:
