@@ -192,3 +192,24 @@ def test_the_search_box_finds_a_commitment_by_the_reference_said_aloud(web, worl
     assert f"/teams/{world.a.team_id}/report#c-{world.a.meeting.commitment_ids[1].hex}" in public.headers["Location"]
     missing = web.test_client().get("/search", query_string={"q": "MIR-1999-01"}, follow_redirects=True)
     assert "No commitment MIR-1999-01 was found." in missing.get_data(as_text=True)
+
+
+def test_a_meeting_form_kept_open_for_an_hour_still_saves(services, world, monkeypatch):
+    import itsdangerous.timed
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "RATELIMIT_ENABLED": False}, services=services)
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True))
+    client.post(
+        "/login", data={"username": "secretary_a", "password": "a long enough password", "csrf_token": token.group(1)}
+    )
+    form = client.get(f"/secretary/teams/{world.a.team_id}/meetings/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    # when the secretary types the minutes for an hour and ten minutes
+    later = itsdangerous.timed.time.time() + 70 * 60
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    response = client.post(
+        f"/secretary/teams/{world.a.team_id}/meetings/new", data=meeting_form(world, csrf_token=token)
+    )
+    # then the meeting is recorded
+    assert response.status_code == 302, errors_in(response)
