@@ -290,57 +290,57 @@ class Tracker(Application[UUID]):
 
     def correct_minutes(self, meeting_id: UUID, *, minutes: str, reason: str, on: date, by: str) -> None:
         minutes_text, reason_text = _text(minutes, "minutes", LONG_TEXT), _reason(reason)
-
-        def work() -> Outcome:
-            meeting = self._get(Meeting, meeting_id)
-            stamp = Stamp(on, by)
-            meeting.correct_minutes(
+        self._change(
+            "correct_minutes",
+            Meeting,
+            meeting_id,
+            on=on,
+            by=by,
+            act=lambda meeting, stamp: meeting.correct_minutes(
                 minutes=self.sealer.seal(meeting.id, minutes_text),
                 reason=self.sealer.seal(meeting.id, reason_text),
                 stamp=stamp,
-            )
-            return Outcome([meeting], {"id": meeting.id}, meeting.team_id, stamp)
-
-        self._run("correct_minutes", by, None, work)
+            ),
+        )
 
     def annul_meeting(self, meeting_id: UUID, *, reason: str, on: date, by: str) -> None:
         reason_text = _reason(reason)
-
-        def work() -> Outcome:
-            meeting = self._get(Meeting, meeting_id)
-            stamp = Stamp(on, by)
-            meeting.annul(reason=self.sealer.seal(meeting.id, reason_text), stamp=stamp)
-            return Outcome([meeting], {"id": meeting.id}, meeting.team_id, stamp)
-
-        self._run("annul_meeting", by, None, work)
+        self._change(
+            "annul_meeting",
+            Meeting,
+            meeting_id,
+            on=on,
+            by=by,
+            act=lambda meeting, stamp: meeting.annul(reason=self.sealer.seal(meeting.id, reason_text), stamp=stamp),
+        )
 
     def change_minutes_visibility(self, meeting_id: UUID, *, visibility: str, reason: str, on: date, by: str) -> None:
         new_visibility, reason_text = parse(Visibility, visibility, "visibility"), _reason(reason)
-
-        def work() -> Outcome:
-            meeting = self._get(Meeting, meeting_id)
-            stamp = Stamp(on, by)
-            meeting.change_minutes_visibility(
+        self._change(
+            "change_minutes_visibility",
+            Meeting,
+            meeting_id,
+            on=on,
+            by=by,
+            act=lambda meeting, stamp: meeting.change_minutes_visibility(
                 visibility=new_visibility, reason=self.sealer.seal(meeting.id, reason_text), stamp=stamp
-            )
-            return Outcome([meeting], {"id": meeting.id}, meeting.team_id, stamp)
-
-        self._run("change_minutes_visibility", by, None, work)
+            ),
+        )
 
     def change_decision_visibility(
         self, meeting_id: UUID, decision_id: UUID, *, visibility: str, reason: str, on: date, by: str
     ) -> None:
         new_visibility, reason_text = parse(Visibility, visibility, "visibility"), _reason(reason)
-
-        def work() -> Outcome:
-            meeting = self._get(Meeting, meeting_id)
-            stamp = Stamp(on, by)
-            meeting.change_decision_visibility(
+        self._change(
+            "change_decision_visibility",
+            Meeting,
+            meeting_id,
+            on=on,
+            by=by,
+            act=lambda meeting, stamp: meeting.change_decision_visibility(
                 decision_id, visibility=new_visibility, reason=self.sealer.seal(decision_id, reason_text), stamp=stamp
-            )
-            return Outcome([meeting], {"id": decision_id}, meeting.team_id, stamp)
-
-        self._run("change_decision_visibility", by, None, work)
+            ),
+        )
 
     # Commitments
 
@@ -397,19 +397,20 @@ class Tracker(Application[UUID]):
         self, commitment_id: UUID, *, due_on: date, reason: str, on: date, by: str, idempotency_key: str | None = None
     ) -> UUID:
         reason_text = _reason(reason)
-
-        def work() -> Outcome:
-            commitment = self._get(Commitment, commitment_id)
-            stamp = Stamp(on, by)
-            commitment.revise_due_date(
+        return self._change(
+            "revise_due_date",
+            Commitment,
+            commitment_id,
+            on=on,
+            by=by,
+            idempotency_key=idempotency_key,
+            act=lambda commitment, stamp: commitment.revise_due_date(
                 origin=self._get(Meeting, commitment.meeting_id),
                 due_on=due_on,
                 reason=self.sealer.seal(commitment.decision_id, reason_text),
                 stamp=stamp,
-            )
-            return Outcome([commitment], {"id": commitment.id}, commitment.team_id, stamp)
-
-        return self._run("revise_due_date", by, idempotency_key, work)["id"]
+            ),
+        )
 
     def hand_over(
         self,
@@ -424,51 +425,52 @@ class Tracker(Application[UUID]):
     ) -> UUID:
         reason_text = _reason(reason)
         body_text = _text(owner_body, "owner_body", SHORT_TEXT) if owner_body else None
-
-        def work() -> Outcome:
-            commitment = self._get(Commitment, commitment_id)
-            stamp = Stamp(on, by)
-            commitment.hand_over(
+        return self._change(
+            "hand_over",
+            Commitment,
+            commitment_id,
+            on=on,
+            by=by,
+            idempotency_key=idempotency_key,
+            act=lambda commitment, stamp: commitment.hand_over(
                 origin=self._get(Meeting, commitment.meeting_id),
                 team=self._get(Team, commitment.team_id),
                 owner_member_id=owner_member_id,
                 owner_body=self.sealer.seal(commitment.decision_id, body_text) if body_text else None,
                 reason=self.sealer.seal(commitment.decision_id, reason_text),
                 stamp=stamp,
-            )
-            return Outcome([commitment], {"id": commitment.id}, commitment.team_id, stamp)
-
-        return self._run("hand_over", by, idempotency_key, work)["id"]
+            ),
+        )
 
     def reopen_commitment(self, commitment_id: UUID, *, reason: str, on: date, by: str) -> None:
         reason_text = _reason(reason)
-
-        def work() -> Outcome:
-            commitment = self._get(Commitment, commitment_id)
-            stamp = Stamp(on, by)
-            commitment.reopen(
+        self._change(
+            "reopen_commitment",
+            Commitment,
+            commitment_id,
+            on=on,
+            by=by,
+            act=lambda commitment, stamp: commitment.reopen(
                 origin=self._get(Meeting, commitment.meeting_id),
                 reason=self.sealer.seal(commitment.decision_id, reason_text),
                 stamp=stamp,
-            )
-            return Outcome([commitment], {"id": commitment.id}, commitment.team_id, stamp)
-
-        self._run("reopen_commitment", by, None, work)
+            ),
+        )
 
     def change_commitment_visibility(
         self, commitment_id: UUID, *, visibility: str, reason: str, on: date, by: str
     ) -> None:
         new_visibility, reason_text = parse(Visibility, visibility, "visibility"), _reason(reason)
-
-        def work() -> Outcome:
-            commitment = self._get(Commitment, commitment_id)
-            stamp = Stamp(on, by)
-            commitment.change_visibility(
+        self._change(
+            "change_commitment_visibility",
+            Commitment,
+            commitment_id,
+            on=on,
+            by=by,
+            act=lambda commitment, stamp: commitment.change_visibility(
                 visibility=new_visibility, reason=self.sealer.seal(commitment.decision_id, reason_text), stamp=stamp
-            )
-            return Outcome([commitment], {"id": commitment.id}, commitment.team_id, stamp)
-
-        self._run("change_commitment_visibility", by, None, work)
+            ),
+        )
 
     # Users and roles
 
@@ -659,6 +661,27 @@ class Tracker(Application[UUID]):
                 listener()
             return outcome.result
         raise ConcurrentEditConflict(f"{command}: the record kept changing under us; nothing was saved, try again")
+
+    def _change(
+        self,
+        command: str,
+        aggregate_class: type[A],
+        aggregate_id: UUID,
+        *,
+        on: date,
+        by: str,
+        act: Callable[[A, Stamp], object],
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        """The shape of most commands: load one meeting or commitment, let `act` record on it, save it."""
+
+        def work() -> Outcome:
+            aggregate = self._get(aggregate_class, aggregate_id)
+            stamp = Stamp(on, by)
+            act(aggregate, stamp)
+            return Outcome([aggregate], {"id": aggregate.id}, aggregate.team_id, stamp)
+
+        return self._run(command, by, idempotency_key, work)["id"]
 
     def _earlier_result(self, receipt_id: UUID, command: str) -> dict[str, Any] | None:
         try:

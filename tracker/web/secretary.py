@@ -230,74 +230,62 @@ def commitment(commitment_id: UUID) -> str:
 
 @blueprint.post("/commitments/<uuid:commitment_id>/follow-up")
 def report_follow_up(commitment_id: UUID) -> Any:
-    team_id = _team_of(team_of_commitment, commitment_id)
-    require_secretary_of(team_id)
     form = FollowUpForm()
-    if form.validate_on_submit():
-        try:
-            services().app.report_follow_up(
-                commitment_id,
-                on=form.on.data,
-                status=form.status.data,
-                note=form.note.data or "",
-                meeting_id=UUID(form.meeting_id.data) if form.meeting_id.data else None,
-                by=current_user.recorder,
-                idempotency_key=form.idempotency_key.data or None,
-            )
-        except DomainError as error:
-            attach(form, error)
-        else:
-            flash(_("The follow-up was recorded."))
-            return redirect(url_for(".commitment", commitment_id=commitment_id))
-    return _commitment_page(commitment_id, team_id, follow_up_form=form), 422
+    return _commitment_action(
+        commitment_id,
+        form,
+        "follow_up_form",
+        lambda app, by: app.report_follow_up(
+            commitment_id,
+            on=form.on.data,
+            status=form.status.data,
+            note=form.note.data or "",
+            meeting_id=UUID(form.meeting_id.data) if form.meeting_id.data else None,
+            by=by,
+            idempotency_key=form.idempotency_key.data or None,
+        ),
+        _("The follow-up was recorded."),
+    )
 
 
 @blueprint.post("/commitments/<uuid:commitment_id>/due-date")
 def revise_due_date(commitment_id: UUID) -> Any:
-    team_id = _team_of(team_of_commitment, commitment_id)
-    require_secretary_of(team_id)
     form = DueDateForm()
-    if form.validate_on_submit():
-        try:
-            services().app.revise_due_date(
-                commitment_id,
-                due_on=form.due_on.data,
-                on=form.on.data,
-                reason=form.reason.data,
-                by=current_user.recorder,
-                idempotency_key=form.idempotency_key.data or None,
-            )
-        except DomainError as error:
-            attach(form, error)
-        else:
-            flash(_("The due date was revised."))
-            return redirect(url_for(".commitment", commitment_id=commitment_id))
-    return _commitment_page(commitment_id, team_id, due_date_form=form), 422
+    return _commitment_action(
+        commitment_id,
+        form,
+        "due_date_form",
+        lambda app, by: app.revise_due_date(
+            commitment_id,
+            due_on=form.due_on.data,
+            on=form.on.data,
+            reason=form.reason.data,
+            by=by,
+            idempotency_key=form.idempotency_key.data or None,
+        ),
+        _("The due date was revised."),
+    )
 
 
 @blueprint.post("/commitments/<uuid:commitment_id>/hand-over")
 def hand_over(commitment_id: UUID) -> Any:
-    team_id = _team_of(team_of_commitment, commitment_id)
-    require_secretary_of(team_id)
     form = HandOverForm()
-    form.owner_member_id.choices = _member_choices(team_id)
-    if form.validate_on_submit():
-        try:
-            services().app.hand_over(
-                commitment_id,
-                owner_member_id=UUID(form.owner_member_id.data) if form.owner_member_id.data else None,
-                owner_body=form.owner_body.data or None,
-                on=form.on.data,
-                reason=form.reason.data,
-                by=current_user.recorder,
-                idempotency_key=form.idempotency_key.data or None,
-            )
-        except DomainError as error:
-            attach(form, error, {"owner": "owner_member_id"})
-        else:
-            flash(_("The commitment was handed over."))
-            return redirect(url_for(".commitment", commitment_id=commitment_id))
-    return _commitment_page(commitment_id, team_id, hand_over_form=form), 422
+    return _commitment_action(
+        commitment_id,
+        form,
+        "hand_over_form",
+        lambda app, by: app.hand_over(
+            commitment_id,
+            owner_member_id=UUID(form.owner_member_id.data) if form.owner_member_id.data else None,
+            owner_body=form.owner_body.data or None,
+            on=form.on.data,
+            reason=form.reason.data,
+            by=by,
+            idempotency_key=form.idempotency_key.data or None,
+        ),
+        _("The commitment was handed over."),
+        aliases={"owner": "owner_member_id"},
+    )
 
 
 @blueprint.post("/commitments/<uuid:commitment_id>/visibility")
@@ -329,6 +317,30 @@ def reopen_commitment(commitment_id: UUID) -> Any:
 
 
 # What the views share
+
+
+def _commitment_action(
+    commitment_id: UUID,
+    form: Any,
+    form_name: str,
+    command: Any,
+    done: str,
+    aliases: dict[str, str] | None = None,
+) -> Any:
+    """A form posted from a commitment's page: record it and go back, or show the page again with its messages."""
+    team_id = _team_of(team_of_commitment, commitment_id)
+    require_secretary_of(team_id)
+    if hasattr(form, "owner_member_id"):
+        form.owner_member_id.choices = _member_choices(team_id)
+    if form.validate_on_submit():
+        try:
+            command(services().app, current_user.recorder)
+        except DomainError as error:
+            attach(form, error, aliases)
+        else:
+            flash(done)
+            return redirect(url_for(".commitment", commitment_id=commitment_id))
+    return _commitment_page(commitment_id, team_id, **{form_name: form}), 422
 
 
 def _correction(item_id: UUID, team_of: Any, form: Any, command: Any, endpoint: str, **values: Any) -> Response:
