@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
@@ -17,6 +18,7 @@ from tracker.application import Tracker
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
+from tracker.domain.errors import InvalidValue
 from tracker.drafts import CommitmentDraft, DecisionDraft
 
 COUNTRIES = ("KG", "TJ", "UZ")
@@ -100,13 +102,14 @@ def _team(app: Tracker, rng: random.Random, number: int, years: int) -> int:
                 if status != "in_progress":
                     open_commitments.remove(commitment_id)
             elif rng.random() < 0.05:
-                app.revise_due_date(
-                    commitment_id,
-                    due_on=held_on + timedelta(days=45),
-                    on=held_on,
-                    reason="More time needed",
-                    by="bench",
-                )
+                with suppress(InvalidValue):  # already due on that day: the record refuses a revision to it
+                    app.revise_due_date(
+                        commitment_id,
+                        due_on=held_on + timedelta(days=45),
+                        on=held_on,
+                        reason="More time needed",
+                        by="bench",
+                    )
         open_commitments += recorded.commitment_ids
     return 12 * years
 
@@ -137,10 +140,16 @@ def _decisions(rng: random.Random, members: list[UUID], held_on: date) -> list[D
 
 
 def build(database_url: str, instance: Path, master_key: MasterKey | None = None, **kwargs: object) -> Services:
+    """Services over a data set; its master key is kept in the instance directory, so it can be served later."""
     clock = lambda: datetime(START.year + 30, 1, 1, tzinfo=UTC)  # noqa: E731 - every generated date is in the past
-    return build_services(
-        Settings(database_url, instance), master_key=master_key or MasterKey.generate(), clock=clock, **kwargs
-    )
+    settings = Settings(database_url, instance)
+    if master_key is None and settings.master_key_file.exists():
+        master_key = MasterKey.from_text(settings.master_key_file.read_text())
+    if master_key is None:
+        master_key = MasterKey.generate()
+    if not settings.master_key_file.exists():
+        master_key.write(settings.master_key_file)
+    return build_services(settings, master_key=master_key, clock=clock, **kwargs)
 
 
 def main() -> None:

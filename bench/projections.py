@@ -19,12 +19,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import build, generate
 
-from tracker.confidentiality import MasterKey
 
-
-def measure(database_url: str, instance: str, key: str) -> dict[str, float]:
+def measure(database_url: str, instance: str) -> dict[str, float]:
     """In a fresh process (so peak memory is this work's own): read the whole log, then rebuild every model."""
-    services = build(database_url, Path(instance), MasterKey.from_text(key), project_synchronously=False)
+    services = build(database_url, Path(instance), project_synchronously=False)
     app = services.app
     head = app.recorder.max_notification_id()
     started, position = time.perf_counter(), 0
@@ -53,7 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--teams", type=int, nargs="+", default=[10, 20, 40])
     parser.add_argument("--years", type=int, default=2)
-    parser.add_argument("--measure", nargs=3, metavar=("URL", "INSTANCE", "KEY"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs=2, metavar=("URL", "INSTANCE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(*args.measure)))
@@ -62,12 +60,12 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- | --- |")
     for teams in args.teams:
         with tempfile.TemporaryDirectory() as tmp:
-            url, key = f"sqlite:///{tmp}/bench.sqlite3", MasterKey.generate()
-            services = build(url, Path(tmp) / "instance", key, project_synchronously=False)
+            url = f"sqlite:///{tmp}/bench.sqlite3"
+            services = build(url, Path(tmp) / "instance", project_synchronously=False)
             generate(services.app, teams=teams, years=args.years)
             services.close()
             out = subprocess.run(
-                [sys.executable, __file__, "--measure", url, str(Path(tmp) / "instance"), key.as_text()],
+                [sys.executable, __file__, "--measure", url, str(Path(tmp) / "instance")],
                 check=True,
                 capture_output=True,
                 text=True,

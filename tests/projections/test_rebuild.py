@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from tests.story import tell_long_story
 from tracker.projections import all_projections
+from tracker.projections import runner as runner_module
 from tracker.projections.runner import PositionMoved, projection_tracking
 
 READ_MODELS = [projection.name for projection in all_projections()]
@@ -37,6 +38,21 @@ def test_a_rebuild_equals_the_incremental_read_model(services, name):
     assert rows_of(services.engine, projection) == incremental
 
 
+@pytest.mark.parametrize("batch_size", [1, 7, 10_000])
+def test_every_batch_size_builds_the_same_read_models(services, monkeypatch, batch_size):
+    # given a year of a team's life, projected as it was recorded
+    tell_long_story(services.app)
+    runner = services.projections
+    recorded = {name: rows_of(services.engine, projection) for name, projection in runner.projections.items()}
+    # when every read model is rebuilt in batches of this size (one event; batches that split a meeting's
+    # events; the whole log at once, so commitments are made, changed and withdrawn within one batch)
+    monkeypatch.setattr(runner_module, "BATCH_SIZE", batch_size)
+    read = runner.rebuild()
+    # then each event was read once for all read models, and each read model is the same, row for row
+    assert read == len(services.app.recorder.select_notifications(start=0, limit=1_000_000))
+    assert {name: rows_of(services.engine, projection) for name, projection in runner.projections.items()} == recorded
+
+
 def test_a_changed_projection_schema_is_rebuilt_automatically(services, settings, master_key, clock):
     from tracker.bootstrap import build_services
     from tracker.projections.roster import Roster
@@ -63,17 +79,18 @@ def test_a_batch_whose_position_moved_meanwhile_is_rolled_back(services, monkeyp
         conn.execute(
             update(projection_tracking).where(projection_tracking.c.name == "team_directory").values(position=0)
         )
-    read_position = runner.position
+    read_positions = runner._positions
 
-    def position_then_moved_by_another(name):
-        value = read_position(name)
-        with services.engine.begin() as conn:
-            conn.execute(update(projection_tracking).where(projection_tracking.c.name == name).values(position=head))
+    def positions_then_moved_by_another(names, locked=None):
+        value = read_positions(names, locked)
+        if locked is None:
+            with services.engine.begin() as conn:
+                conn.execute(update(projection_tracking).values(position=head))
         return value
 
-    monkeypatch.setattr(runner, "position", position_then_moved_by_another)
+    monkeypatch.setattr(runner, "_positions", positions_then_moved_by_another)
     # when it applies its batch, then the batch is refused and nothing is applied twice
     with pytest.raises(PositionMoved):
-        runner._apply_batch(runner.projections["team_directory"])
+        runner._apply_batch([runner.projections["team_directory"]])
     monkeypatch.undo()
     assert rows_of(services.engine, runner.projections["team_directory"]) == before

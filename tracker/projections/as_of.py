@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
+from tracker.projections.batch import apply_events
 from tracker.projections.event_index import team_log
 from tracker.projections.runner import Projection
 
@@ -56,13 +57,10 @@ def team_as_of(
         with scratch.begin() as conn:
             for projection in projections:
                 projection.metadata.create_all(conn)
-            for notification in notifications:
-                event = app.mapper.to_domain_event(notification)
-                if event.business_date > as_of and not event.is_correction:
-                    continue
-                for projection in projections:
-                    if isinstance(event, projection.consumes):
-                        projection.apply(conn, event, notification.id)
+            events = [(app.mapper.to_domain_event(notification), notification.id) for notification in notifications]
+            known = [(event, at) for event, at in events if event.business_date <= as_of or event.is_correction]
+            for projection in projections:
+                apply_events(projection, conn, [(e, at) for e, at in known if isinstance(e, projection.consumes)])
             yield AsOf(conn, team_id.hex, as_of, position, time_zone)
     finally:
         scratch.dispose()

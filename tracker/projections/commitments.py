@@ -28,6 +28,7 @@ from sqlalchemy import (
 from tracker.domain.commitment import Commitment
 from tracker.domain.meeting import Meeting
 from tracker.domain.values import CommitmentStatus
+from tracker.projections.batch import Batch, Rows, stored_ids
 from tracker.projections.types import UTCDateTime
 
 metadata = MetaData()
@@ -84,87 +85,113 @@ class Commitments:
     consumes = (Commitment.Event, Meeting.Annulled, Meeting.ItemErased)
 
     def apply(self, conn: Connection, event: Any, position: int) -> None:
+        self.apply_batch(conn, [(event, position)])
+
+    def apply_batch(self, conn: Connection, batch: Batch) -> None:
+        rows = Rows(conn)
+        made: dict[str, dict[str, Any]] = {}  # rows of this batch, not yet written: changes go straight into them
+        taken: dict[tuple[str, int], int] = {}  # references used so far, per team and business year
+        changed = [
+            e.originator_id.hex
+            for e, _ in batch
+            if isinstance(e, Commitment.Event) and not isinstance(e, Commitment.Made)
+        ]
+        stored = stored_ids(conn, commitments.c.commitment_id, changed)
+        for event, position in batch:
+            if isinstance(event, Meeting.Annulled | Meeting.ItemErased):
+                rows.flush()
+                stored.update(made)
+                made.clear()
+                self._withdraw_or_erase(conn, event)
+            elif isinstance(event, Commitment.Made):
+                made[event.originator_id.hex] = row = self._made(conn, event, position, taken)
+                rows.insert(commitments, row)
+            else:
+                commitment_id, changes = event.originator_id.hex, self._changes(event)
+                if commitment_id in made:
+                    made[commitment_id].update(changes)
+                elif commitment_id in stored:
+                    rows.update(commitments, commitments.c.commitment_id, commitment_id, changes)
+                else:
+                    continue  # an as-of view may hold a correction of a commitment it does not include
+                rows.insert(commitment_history, self._history(event, position))
+        rows.flush()
+
+    def _withdraw_or_erase(self, conn: Connection, event: Meeting.Annulled | Meeting.ItemErased) -> None:
         if isinstance(event, Meeting.Annulled):
             meeting = commitments.c.meeting_id == event.originator_id.hex
             conn.execute(commitments.update().where(meeting).values(withdrawn_by_annulment=True))
-        elif isinstance(event, Meeting.ItemErased):
+        else:
             decision = commitments.c.decision_id == event.item_id.hex
             conn.execute(commitments.update().where(decision).values(erased=True))
-        elif isinstance(event, Commitment.Made):
-            self._made(conn, event, position)
-        else:
-            self._changed(conn, event, position)
 
-    def _made(self, conn: Connection, event: Commitment.Made, position: int) -> None:
-        year = event.business_date.year
-        taken = conn.execute(
-            select(func.count())
-            .select_from(commitments)
-            .where(commitments.c.team_id == event.team_id.hex, commitments.c.reference_year == year)
-        ).scalar_one()
-        conn.execute(
-            commitments.insert(),
-            dict(
-                commitment_id=event.originator_id.hex,
-                team_id=event.team_id.hex,
-                reference_year=year,
-                reference_number=taken + 1,
-                meeting_id=event.meeting_id.hex,
-                decision_id=event.decision_id.hex,
-                owner_member_id=event.owner_member_id.hex if event.owner_member_id else None,
-                owner_body=event.owner_body,
-                description=event.description,
-                made_on=event.business_date,
-                due_on=event.due_on,
-                original_due_on=event.due_on,
-                status=CommitmentStatus.OPEN.value,
-                closed_on=None,
-                visibility=event.visibility,
-                erased=False,
-                withdrawn_by_annulment=False,
-                recorded_at=event.timestamp,
-                position=position,
-            ),
+    def _made(
+        self, conn: Connection, event: Commitment.Made, position: int, taken: dict[tuple[str, int], int]
+    ) -> dict[str, Any]:
+        team_year = (event.team_id.hex, event.business_date.year)
+        if team_year not in taken:
+            taken[team_year] = conn.execute(
+                select(func.count())
+                .select_from(commitments)
+                .where(commitments.c.team_id == team_year[0], commitments.c.reference_year == team_year[1])
+            ).scalar_one()
+        taken[team_year] += 1
+        return dict(
+            commitment_id=event.originator_id.hex,
+            team_id=event.team_id.hex,
+            reference_year=team_year[1],
+            reference_number=taken[team_year],
+            meeting_id=event.meeting_id.hex,
+            decision_id=event.decision_id.hex,
+            owner_member_id=event.owner_member_id.hex if event.owner_member_id else None,
+            owner_body=event.owner_body,
+            description=event.description,
+            made_on=event.business_date,
+            due_on=event.due_on,
+            original_due_on=event.due_on,
+            status=CommitmentStatus.OPEN.value,
+            closed_on=None,
+            visibility=event.visibility,
+            erased=False,
+            withdrawn_by_annulment=False,
+            recorded_at=event.timestamp,
+            position=position,
         )
 
-    def _changed(self, conn: Connection, event: Any, position: int) -> None:
-        changes: dict[str, Any] = {}
+    def _changes(self, event: Any) -> dict[str, Any]:
         if isinstance(event, Commitment.FollowUpReported):
             closed = CommitmentStatus(event.status).is_closed
-            changes = {"status": event.status, "closed_on": event.business_date if closed else None}
-        elif isinstance(event, Commitment.DueDateRevised):
-            changes = {"due_on": event.due_on}
-        elif isinstance(event, Commitment.HandedOver):
+            return {"status": event.status, "closed_on": event.business_date if closed else None}
+        if isinstance(event, Commitment.DueDateRevised):
+            return {"due_on": event.due_on}
+        if isinstance(event, Commitment.HandedOver):
             owner = event.owner_member_id.hex if event.owner_member_id else None
-            changes = {"owner_member_id": owner, "owner_body": event.owner_body}
-        elif isinstance(event, Commitment.Reopened):
-            changes = {"status": CommitmentStatus.IN_PROGRESS.value, "closed_on": None}
-        elif isinstance(event, Commitment.VisibilityChanged):
-            changes = {"visibility": event.visibility}
-        row = commitments.c.commitment_id == event.originator_id.hex
-        if conn.execute(commitments.update().where(row).values(**changes)).rowcount == 0:
-            return  # an as-of view may hold a correction of a commitment it does not include
+            return {"owner_member_id": owner, "owner_body": event.owner_body}
+        if isinstance(event, Commitment.Reopened):
+            return {"status": CommitmentStatus.IN_PROGRESS.value, "closed_on": None}
+        if isinstance(event, Commitment.VisibilityChanged):
+            return {"visibility": event.visibility}
+        return {}
+
+    def _history(self, event: Any, position: int) -> dict[str, Any]:
         owner_member_id = getattr(event, "owner_member_id", None)
         follow_up_meeting = getattr(event, "meeting_id", None)
-        conn.execute(
-            commitment_history.insert(),
-            dict(
-                position=position,
-                commitment_id=event.originator_id.hex,
-                team_id=event.team_id.hex,
-                event_type=type(event).__qualname__,
-                business_date=event.business_date,
-                recorded_at=event.timestamp,
-                recorded_by=event.recorded_by,
-                is_correction=event.is_correction,
-                status=getattr(event, "status", None),
-                due_on=getattr(event, "due_on", None),
-                owner_member_id=owner_member_id.hex if owner_member_id else None,
-                owner_body=getattr(event, "owner_body", None),
-                text=getattr(event, "note", None) or getattr(event, "reason", None),
-                visibility=getattr(event, "visibility", None),
-                meeting_id=follow_up_meeting.hex if follow_up_meeting else None,
-            ),
+        return dict(
+            position=position,
+            commitment_id=event.originator_id.hex,
+            team_id=event.team_id.hex,
+            event_type=type(event).__qualname__,
+            business_date=event.business_date,
+            recorded_at=event.timestamp,
+            recorded_by=event.recorded_by,
+            is_correction=event.is_correction,
+            status=getattr(event, "status", None),
+            due_on=getattr(event, "due_on", None),
+            owner_member_id=owner_member_id.hex if owner_member_id else None,
+            owner_body=getattr(event, "owner_body", None),
+            text=getattr(event, "note", None) or getattr(event, "reason", None),
+            visibility=getattr(event, "visibility", None),
+            meeting_id=follow_up_meeting.hex if follow_up_meeting else None,
         )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from tracker.domain.events import TrackedEvent
+from tracker.projections.batch import Batch, insert_many
 from tracker.projections.types import UTCDateTime
 
 metadata = MetaData()
@@ -55,19 +56,26 @@ class EventIndex:
     consumes = (TrackedEvent,)
 
     def apply(self, conn: Connection, event: Any, position: int) -> None:
-        conn.execute(
-            event_index.insert(),
-            dict(
-                position=position,
-                team_id=event.team_id.hex,
-                originator_id=event.originator_id.hex,
-                originator_version=event.originator_version,
-                event_type=event_type(event),
-                business_date=event.business_date,
-                recorded_at=event.timestamp,
-                recorded_by=event.recorded_by,
-                is_correction=event.is_correction,
-            ),
+        self.apply_batch(conn, [(event, position)])
+
+    def apply_batch(self, conn: Connection, batch: Batch) -> None:
+        insert_many(
+            conn,
+            event_index,
+            [
+                dict(
+                    position=position,
+                    team_id=event.team_id.hex,
+                    originator_id=event.originator_id.hex,
+                    originator_version=event.originator_version,
+                    event_type=event_type(event),
+                    business_date=event.business_date,
+                    recorded_at=event.timestamp,
+                    recorded_by=event.recorded_by,
+                    is_correction=event.is_correction,
+                )
+                for event, position in batch
+            ],
         )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Connection, Date, MetaData, String, Table, select
 
 from tracker.domain.commitment import Commitment
+from tracker.projections.batch import Batch, Rows
 
 metadata = MetaData()
 ledger_entries = Table(
@@ -32,10 +33,23 @@ class Ledger:
     consumes = (Commitment.Made, Commitment.HandedOver)
 
     def apply(self, conn: Connection, event: Any, position: int) -> None:
+        self.apply_batch(conn, [(event, position)])
+
+    def apply_batch(self, conn: Connection, batch: Batch) -> None:
+        rows = Rows(conn)
+        for event, _ in batch:
+            if isinstance(event, Commitment.Made):
+                if event.owner_member_id is not None:  # a commitment's first event: its first entry
+                    rows.insert(ledger_entries, self._entry(event.owner_member_id.hex, event))
+            else:
+                rows.flush()
+                self._handed_over(conn, event)
+        rows.flush()
+
+    def _handed_over(self, conn: Connection, event: Commitment.HandedOver) -> None:
         commitment_id = event.originator_id.hex
-        if isinstance(event, Commitment.HandedOver):
-            current = (ledger_entries.c.commitment_id == commitment_id) & ledger_entries.c.is_owner
-            conn.execute(ledger_entries.update().where(current).values(until=event.business_date, is_owner=False))
+        current = (ledger_entries.c.commitment_id == commitment_id) & ledger_entries.c.is_owner
+        conn.execute(ledger_entries.update().where(current).values(until=event.business_date, is_owner=False))
         if event.owner_member_id is None:
             return
         member_id = event.owner_member_id.hex
@@ -43,14 +57,14 @@ class Ledger:
         if conn.execute(select(ledger_entries.c.member_id).where(existing)).first():
             conn.execute(ledger_entries.update().where(existing).values(until=None, is_owner=True))
             return
-        conn.execute(
-            ledger_entries.insert(),
-            dict(
-                member_id=member_id,
-                commitment_id=commitment_id,
-                team_id=event.team_id.hex,
-                since=event.business_date,
-                until=None,
-                is_owner=True,
-            ),
+        conn.execute(ledger_entries.insert(), self._entry(member_id, event))
+
+    def _entry(self, member_id: str, event: Any) -> dict[str, Any]:
+        return dict(
+            member_id=member_id,
+            commitment_id=event.originator_id.hex,
+            team_id=event.team_id.hex,
+            since=event.business_date,
+            until=None,
+            is_owner=True,
         )

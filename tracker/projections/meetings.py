@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from tracker.domain.meeting import Meeting
+from tracker.projections.batch import Batch, Rows, stored_ids
 from tracker.projections.types import UTCDateTime
 
 metadata = MetaData()
@@ -96,28 +97,40 @@ class Meetings:
     )
 
     def apply(self, conn: Connection, event: Any, position: int) -> None:
-        if isinstance(event, Meeting.Held):
-            self._held(conn, event, position)
-            return
+        self.apply_batch(conn, [(event, position)])
+
+    def apply_batch(self, conn: Connection, batch: Batch) -> None:
+        rows = Rows(conn)
+        later = [e.originator_id.hex for e, _ in batch if not isinstance(e, Meeting.Held)]
+        known = stored_ids(conn, meetings.c.meeting_id, later)
+        for event, position in batch:
+            if isinstance(event, Meeting.Held):
+                self._held(rows, event, position)
+                known.add(event.originator_id.hex)
+            elif event.originator_id.hex not in known:
+                continue  # an as-of view may hold a correction of a meeting it does not include
+            elif isinstance(event, Meeting.DecisionRecorded):
+                rows.insert(
+                    decisions,
+                    dict(
+                        decision_id=event.decision_id.hex,
+                        meeting_id=event.originator_id.hex,
+                        team_id=event.team_id.hex,
+                        text=event.text,
+                        visibility=event.visibility,
+                        erased=False,
+                        business_date=event.business_date,
+                        recorded_at=event.timestamp,
+                        position=position,
+                    ),
+                )
+            else:
+                rows.flush()
+                self._corrected(conn, event, position)
+        rows.flush()
+
+    def _corrected(self, conn: Connection, event: Any, position: int) -> None:
         meeting_row = meetings.c.meeting_id == event.originator_id.hex
-        if not conn.execute(select(meetings.c.meeting_id).where(meeting_row)).first():
-            return  # an as-of view may hold a correction of a meeting it does not include
-        if isinstance(event, Meeting.DecisionRecorded):
-            conn.execute(
-                decisions.insert(),
-                dict(
-                    decision_id=event.decision_id.hex,
-                    meeting_id=event.originator_id.hex,
-                    team_id=event.team_id.hex,
-                    text=event.text,
-                    visibility=event.visibility,
-                    erased=False,
-                    business_date=event.business_date,
-                    recorded_at=event.timestamp,
-                    position=position,
-                ),
-            )
-            return
         item_id = getattr(event, "decision_id", None) or getattr(event, "item_id", None)
         if isinstance(event, Meeting.MinutesCorrected):
             conn.execute(meetings.update().where(meeting_row).values(minutes=event.minutes))
@@ -151,9 +164,9 @@ class Meetings:
             ),
         )
 
-    def _held(self, conn: Connection, event: Meeting.Held, position: int) -> None:
-        conn.execute(
-            meetings.insert(),
+    def _held(self, rows: Rows, event: Meeting.Held, position: int) -> None:
+        rows.insert(
+            meetings,
             dict(
                 meeting_id=event.originator_id.hex,
                 team_id=event.team_id.hex,
@@ -171,13 +184,10 @@ class Meetings:
                 position=position,
             ),
         )
-        if event.attendee_ids:
-            conn.execute(
-                meeting_attendance.insert(),
-                [
-                    {"meeting_id": event.originator_id.hex, "member_id": member_id.hex, "team_id": event.team_id.hex}
-                    for member_id in event.attendee_ids
-                ],
+        for member_id in event.attendee_ids:
+            rows.insert(
+                meeting_attendance,
+                {"meeting_id": event.originator_id.hex, "member_id": member_id.hex, "team_id": event.team_id.hex},
             )
 
 

@@ -16,6 +16,7 @@ from uuid import UUID
 from sqlalchemy import BigInteger, Column, Connection, Integer, LargeBinary, MetaData, Table, func, select
 
 from tracker.merkle import EMPTY_ROOT, leaf_hash, node_hash, split
+from tracker.projections.batch import Batch, insert_many
 
 LEAF_PREFIX = b"partnership-tracker/leaf/v1\n"
 
@@ -58,19 +59,34 @@ class MerkleTree:
     raw = True  # gets the stored records themselves, every one, undecoded
 
     def apply(self, conn: Connection, notification: Any, position: int) -> None:
+        self.apply_batch(conn, [(notification, position)])
+
+    def apply_batch(self, conn: Connection, batch: Batch) -> None:
+        """Append the leaves; each completed subtree's hash is computed once, from this batch's nodes or the
+        stored left siblings (at most one a level), and all of them are written in one statement."""
         size = tree_size(conn)
-        data = leaf_bytes(
-            notification.originator_id, notification.originator_version, notification.topic, bytes(notification.state)
-        )
-        digest = leaf_hash(data)
-        conn.execute(merkle_leaves.insert(), {"leaf_index": size, "position": position, "leaf_hash": digest})
-        conn.execute(merkle_nodes.insert(), {"level": 0, "node_index": size, "hash": digest})
-        level, index, current = 0, size, digest
-        while index % 2 == 1:  # this leaf completes subtrees: store each one's hash
-            left = _node(conn, level, index - 1)
-            current = node_hash(left, current)
-            level, index = level + 1, index // 2
-            conn.execute(merkle_nodes.insert(), {"level": level, "node_index": index, "hash": current})
+        leaves, nodes = [], []
+        fresh: dict[tuple[int, int], bytes] = {}
+        for offset, (notification, position) in enumerate(batch):
+            data = leaf_bytes(
+                notification.originator_id,
+                notification.originator_version,
+                notification.topic,
+                bytes(notification.state),
+            )
+            digest = leaf_hash(data)
+            level, index, current = 0, size + offset, digest
+            leaves.append({"leaf_index": index, "position": position, "leaf_hash": digest})
+            nodes.append({"level": 0, "node_index": index, "hash": digest})
+            fresh[(0, index)] = digest
+            while index % 2 == 1:  # this leaf completes subtrees: store each one's hash
+                left = fresh.get((level, index - 1)) or _node(conn, level, index - 1)
+                current = node_hash(left, current)
+                level, index = level + 1, index // 2
+                nodes.append({"level": level, "node_index": index, "hash": current})
+                fresh[(level, index)] = current
+        insert_many(conn, merkle_leaves, leaves)
+        insert_many(conn, merkle_nodes, nodes)
 
 
 def tree_size(conn: Connection) -> int:

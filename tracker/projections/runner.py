@@ -14,6 +14,7 @@ from eventsourcing.utils import get_topic
 from sqlalchemy import BigInteger, Column, Connection, Engine, Integer, MetaData, String, Table, insert, select, update
 
 from tracker.persistence import write_transaction
+from tracker.projections.batch import apply_events
 
 tracking_metadata = MetaData()
 projection_tracking = Table(
@@ -36,6 +37,9 @@ class Projection(Protocol):
     consumes: tuple[type, ...]
 
     def apply(self, conn: Connection, event: Any, position: int) -> None: ...
+
+    # Optional: `apply_batch(conn, batch)` applies many events at once (tracker.projections.batch), with the
+    # same result as `apply` on each in turn.
 
 
 class PositionMoved(Exception):
@@ -69,19 +73,18 @@ class ProjectionRunner:
             return self._catch_up(names, progress)
 
     def _catch_up(self, names: Sequence[str] | None, progress: Callable[[int], None] | None) -> int:
+        selected = [self.projections[name] for name in sorted(names or self.projections)]
         read = 0
-        for name in names or list(self.projections):
-            while True:
-                try:
-                    count = self._apply_batch(self.projections[name])
-                except PositionMoved:
-                    continue
-                if count == 0:
-                    break
-                read += count
-                if progress:
-                    progress(count)
-        return read
+        while True:
+            try:
+                count = self._apply_batch(selected)
+            except PositionMoved:
+                continue
+            if count == 0:
+                return read
+            read += count
+            if progress:
+                progress(count)
 
     def wait_for(self, position: int, timeout: float = 5.0, names: Sequence[str] | None = None) -> bool:
         """Wait until the read models have applied the log up to a position (a projector runs elsewhere)."""
@@ -98,39 +101,58 @@ class ProjectionRunner:
             self._reset(self.projections[name])
         return self.catch_up(names, progress)
 
-    def _apply_batch(self, projection: Projection) -> int:
+    def _apply_batch(self, projections: Sequence[Projection]) -> int:
+        """Read the next batch once, decode each event once, and apply it to every projection in one transaction."""
         # Read the log before taking the write lock, so writers of the log wait as little as possible.
-        start = self.position(projection.name)
-        notifications = self.app.recorder.select_notifications(start=start, limit=BATCH_SIZE, inclusive_of_start=False)
+        names = [projection.name for projection in projections]
+        starts = self._positions(names)
+        notifications = self.app.recorder.select_notifications(
+            start=min(starts.values()), limit=BATCH_SIZE, inclusive_of_start=False
+        )
         if not notifications:
             return 0
-        topics = self._topics[projection.name]
+        decoded: dict[int, Any] = {}
         with write_transaction(self.engine) as conn:
-            if self._locked_position(conn, projection.name) != start:
-                raise PositionMoved(projection.name)
-            raw = getattr(projection, "raw", False)
-            for notification in notifications:
-                if raw:
-                    projection.apply(conn, notification, notification.id)
-                elif notification.topic in topics:
-                    projection.apply(conn, self._to_event(notification), notification.id)
-            moved = conn.execute(
-                update(projection_tracking)
-                .where(projection_tracking.c.name == projection.name, projection_tracking.c.position == start)
-                .values(position=notifications[-1].id)
-            )
-            if moved.rowcount != 1:
-                raise PositionMoved(projection.name)
+            if self._positions(names, conn) != starts:
+                raise PositionMoved(", ".join(names))
+            for projection in projections:
+                unseen = [n for n in notifications if n.id > starts[projection.name]]
+                if not unseen:
+                    continue
+                if getattr(projection, "raw", False):
+                    batch = [(n, n.id) for n in unseen]
+                else:
+                    topics = self._topics[projection.name]
+                    batch = [(self._decoded(decoded, n), n.id) for n in unseen if n.topic in topics]
+                apply_events(projection, conn, batch)
+                moved = conn.execute(
+                    update(projection_tracking)
+                    .where(
+                        projection_tracking.c.name == projection.name,
+                        projection_tracking.c.position == starts[projection.name],
+                    )
+                    .values(position=unseen[-1].id)
+                )
+                if moved.rowcount != 1:
+                    raise PositionMoved(projection.name)
         return len(notifications)
 
-    def _to_event(self, notification: Notification) -> Any:
-        return self.app.mapper.to_domain_event(notification)
+    def _decoded(self, decoded: dict[int, Any], notification: Notification) -> Any:
+        if notification.id not in decoded:
+            decoded[notification.id] = self.app.mapper.to_domain_event(notification)
+        return decoded[notification.id]
 
-    def _locked_position(self, conn: Connection, name: str) -> int:
-        query = select(projection_tracking.c.position).where(projection_tracking.c.name == name)
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        return int(conn.execute(query).scalar_one())
+    def _positions(self, names: Sequence[str], locked: Connection | None = None) -> dict[str, int]:
+        """Each projection's position; inside a transaction, locked in name order until it ends."""
+        query = select(projection_tracking.c.name, projection_tracking.c.position).where(
+            projection_tracking.c.name.in_(names)
+        )
+        if locked is not None:
+            if locked.dialect.name == "postgresql":
+                query = query.order_by(projection_tracking.c.name).with_for_update()
+            return {name: int(position) for name, position in locked.execute(query)}
+        with self.engine.connect() as conn:
+            return {name: int(position) for name, position in conn.execute(query)}
 
     def _ensure_schema(self, projection: Projection) -> None:
         with write_transaction(self.engine) as conn:
