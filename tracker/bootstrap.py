@@ -21,6 +21,7 @@ from tracker.persistence import create_database_engine, eventsourcing_env
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
 from tracker.projections.runner import ProjectionRunner
+from tracker.reports import forget_rendered_reports
 
 
 @dataclass
@@ -47,6 +48,12 @@ class Services:
             return
         with self.team_as_of(team_id, as_of) as view:
             yield view.conn, view.known_at
+
+    def erase_item(self, item_id: UUID, *, reason: str, by: str) -> UUID:
+        """Destroy an item's text for good, and every rendered report that could still hold it."""
+        key_id = self.app.erase_item(item_id, reason=reason, by=by)
+        forget_rendered_reports(self.settings.report_cache_dir)
+        return key_id
 
     def close(self) -> None:
         self.app.close()

@@ -209,7 +209,7 @@ def erase(item_id: UUID, reason: str) -> None:
     """
     services = _services()
     try:
-        key_id = services.app.erase_item(item_id, reason=reason, by=cli_user())
+        key_id = services.erase_item(item_id, reason=reason, by=cli_user())
         click.echo(f"erased: the text of item {key_id} is destroyed ({reason})")
     finally:
         services.close()

@@ -31,5 +31,10 @@ class Settings:
         return self.instance_dir / "secret.key"
 
     @property
+    def report_cache_dir(self) -> Path:
+        """Rendered reports (pages and PDFs): public text only, emptied when any text is erased."""
+        return self.instance_dir.parent / "cache" / "reports"
+
+    @property
     def signing_key_file(self) -> Path:
         return self.instance_dir / "signing.key"

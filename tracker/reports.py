@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import io
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,8 +159,9 @@ def json_of(opened: OpenedReport) -> dict[str, Any]:
     }
 
 
-class PdfCache:
-    """Rendered PDFs by (team, period, as-of date, language, variant, the team's latest event position).
+class ReportCache:
+    """Rendered reports (PDFs, report pages) by what they depend on: team, period, as-of date, language, variant
+    and the team's latest event position, so a new event of the team means a new render, never a stale one.
 
     A render holds a lock file for its key: a second request for the same report waits and then reads the file,
     so it is rendered once; requests for other reports are never held up.
@@ -171,7 +173,7 @@ class PdfCache:
 
     def get_or_render(self, key: tuple[Any, ...], render: Callable[[], bytes]) -> bytes:
         name = hashlib.sha256(repr(key).encode()).hexdigest()[:40]
-        path = self.folder / f"{name}.pdf"
+        path = self.folder / f"{name}.{key[0]}"
         if path.exists():
             return path.read_bytes()
         with open(self.folder / f"{name}.lock", "w") as lock:
@@ -183,6 +185,11 @@ class PdfCache:
             partial.write_bytes(pdf)
             os.replace(partial, path)
             return pdf
+
+
+def forget_rendered_reports(folder: Path) -> None:
+    """After an erasure: no rendered page or PDF may keep the destroyed text."""
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def render_pdf(html: str, base_url: str, variant: str | None) -> bytes:

@@ -14,6 +14,7 @@ import pytest
 
 from tests.story import BY
 from tracker import reports
+from tracker.web import reports as reports_web
 
 ROOT = Path(__file__).resolve().parents[2]
 NON_PUBLIC = ["Мектепте акча", "Ата-энелер", "Протокол", "Көчө жарыгы"]  # confidential decision, commitment; minutes
@@ -124,6 +125,45 @@ def test_a_pdf_is_rendered_once_and_then_read_from_the_cache(web, told, monkeypa
     )
     fetch()
     assert len(calls) == 2
+
+
+def test_a_report_page_is_rendered_once_per_change_of_the_teams_record(web, told, monkeypatch):
+    # given a report page that was read once
+    calls = []
+    real = reports_web._opened
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reports_web, "_opened", counting)
+    client = web.test_client()
+    url = f"/teams/{told.a.team_id}/report"
+    first = client.get(url).get_data(as_text=True)
+    # when many more readers come, then the body is not built again
+    assert client.get(url).get_data(as_text=True) == first and len(calls) == 1
+    # when the team's record changes, then the next reader sees the change
+    web.extensions["tracker"].app.report_follow_up(
+        told.a.meeting.commitment_ids[1], on=date(2015, 4, 1), status="not_kept", note="Болбой калды", by=BY
+    )
+    changed = client.get(url).get_data(as_text=True)
+    assert len(calls) == 2 and "Болбой калды" in changed and "Болбой калды" not in first
+
+
+def test_an_erasure_forgets_every_rendered_report_that_held_the_text(web, services, told):
+    # given a public decision's text on the team's rendered page and PDF
+    client = web.test_client()
+    decision = told.a.meeting.decision_ids[0]
+    assert PUBLIC[0] in client.get(f"/teams/{told.a.team_id}/report").get_data(as_text=True)
+    assert PUBLIC[0] in pdf_text(client.get(f"/teams/{told.a.team_id}/report.pdf").data)
+    cache = services.settings.report_cache_dir
+    assert any(cache.iterdir())
+    # when the decision is erased
+    services.erase_item(decision, reason="person_request", by="cli:admin")
+    # then no rendered report is kept that could still hold the text, and the page no longer shows it
+    assert not cache.exists() or not any(PUBLIC[0].encode() in f.read_bytes() for f in cache.iterdir())
+    assert not cache.exists() or not list(cache.iterdir())
+    assert PUBLIC[0] not in client.get(f"/teams/{told.a.team_id}/report").get_data(as_text=True)
 
 
 def test_bad_report_parameters_are_a_400(web, told):

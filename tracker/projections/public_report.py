@@ -3,9 +3,11 @@ dates and outcomes, never their text, owner or notes, so no page or export built
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -238,41 +240,57 @@ def _meeting_lines(conn: Connection, team_id: str, period: tuple[date, date]) ->
 def _outcomes_over_time(
     conn: Connection, team_id: str, period: tuple[date, date], as_of: date
 ) -> list[tuple[date, dict[str, int]]]:
-    """Counts per outcome (all commitments, public or not: counts only) at each quarter's end in the period."""
+    """Counts per outcome (all commitments, public or not: counts only) at each quarter's end in the period.
+
+    A commitment's outcome at a moment is that of its latest recorded follow-up dated on or before it. Each
+    commitment adds its outcomes as spans of quarters, so the cost grows with commitments plus quarters, not
+    with their product (a ten-year team has 40 quarters and hundreds of commitments).
+    """
+    moments = _quarter_ends(period[0], min(period[1], as_of))
     rows = list(
         conn.execute(select(*OUTCOME_COLUMNS, commitments.c.commitment_id).where(commitments.c.team_id == team_id))
     )
-    statuses: dict[str, list[tuple[date, str]]] = {}
-    for row in conn.execute(
-        select(
-            commitment_history.c.commitment_id,
-            commitment_history.c.business_date,
-            commitment_history.c.status,
-            commitment_history.c.event_type,
+    statuses: dict[str, list[tuple[date, int, str]]] = {}
+    for recorded, row in enumerate(
+        conn.execute(
+            select(
+                commitment_history.c.commitment_id,
+                commitment_history.c.business_date,
+                commitment_history.c.status,
+                commitment_history.c.event_type,
+            )
+            .where(commitment_history.c.team_id == team_id)
+            .order_by(commitment_history.c.position)
         )
-        .where(commitment_history.c.team_id == team_id)
-        .order_by(commitment_history.c.position)
     ):
         if row.event_type.endswith("FollowUpReported"):
-            statuses.setdefault(row.commitment_id, []).append((row.business_date, row.status))
+            statuses.setdefault(row.commitment_id, []).append((row.business_date, recorded, row.status))
         elif row.event_type.endswith("Reopened"):
-            statuses.setdefault(row.commitment_id, []).append((row.business_date, "in_progress"))
-    points = []
-    for moment in _quarter_ends(period[0], min(period[1], as_of)):
-        counts = Counter()
-        for row in rows:
-            if row.made_on > moment:
-                continue
-            status = (
-                "withdrawn"
-                if row.withdrawn_by_annulment
-                else next((s for d, s in reversed(statuses.get(row.commitment_id, [])) if d <= moment), "open")
-            )
-            if status in ("open", "in_progress") and row.due_on < moment:
-                counts["overdue"] += 1
-            counts[status] += 1
-        points.append((moment, {outcome: counts.get(outcome, 0) for outcome in OUTCOMES}))
-    return points
+            statuses.setdefault(row.commitment_id, []).append((row.business_date, recorded, "in_progress"))
+    spans: dict[str, list[int]] = {outcome: [0] * (len(moments) + 1) for outcome in OUTCOMES}
+
+    def count(outcome: str, first: int, end: int) -> None:
+        if first < end:
+            spans[outcome][first] += 1
+            spans[outcome][end] -= 1
+
+    for row in rows:
+        first = bisect_left(moments, row.made_on)  # the first moment that counts it
+        if row.withdrawn_by_annulment:
+            count("withdrawn", first, len(moments))
+            continue
+        changes, latest = [(first, "open")], -1
+        for day, recorded, status in sorted(statuses.get(row.commitment_id, [])):
+            if recorded > latest:  # recorded after every follow-up dated before it: it decides from its day on
+                latest = recorded
+                changes.append((max(first, bisect_left(moments, day)), status))
+        overdue_from = bisect_right(moments, row.due_on)  # moments after the due date
+        for (start, status), (end, _) in zip(changes, [*changes[1:], (len(moments), "")], strict=True):
+            count(status, start, end)
+            if status in ("open", "in_progress"):
+                count("overdue", max(start, overdue_from), end)
+    totals = {outcome: list(accumulate(spans[outcome])) for outcome in OUTCOMES}
+    return [(moment, {outcome: totals[outcome][k] for outcome in OUTCOMES}) for k, moment in enumerate(moments)]
 
 
 def _quarter_ends(start: date, end: date) -> list[date]:

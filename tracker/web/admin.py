@@ -95,7 +95,7 @@ def erase() -> Any:
             form.item_id.errors = [_("This is not an id.")]
         else:
             try:
-                erased = services().app.erase_item(item_id, reason=form.reason.data, by=current_user.recorder)
+                erased = services().erase_item(item_id, reason=form.reason.data, by=current_user.recorder)
             except DomainError as error:
                 attach(form, error)
             else:

@@ -13,12 +13,13 @@ from uuid import UUID
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from tracker.projections.public_report import build_public_report
 from tracker.projections.roster import roster_members
 from tracker.projections.summaries import ledger_for_member
 from tracker.projections.team_directory import list_teams, team_directory
-from tracker.reports import PdfCache, csv_of, json_of, member_names, open_report, render_pdf, team_position
+from tracker.reports import ReportCache, csv_of, json_of, member_names, open_report, render_pdf, team_position
 from tracker.web.services import services
 
 blueprint = Blueprint("reports", __name__)
@@ -27,7 +28,16 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 
 @blueprint.get("/teams/<uuid:team_id>/report")
 def report_page(team_id: UUID) -> str:
-    return render_template("public/report.html", opened=_opened(team_id), printing=False)
+    """The report's body is rendered once per change of the team's record (and period, date and language):
+    a ten-year team's body is hundreds of commitments, and readers far outnumber secretaries."""
+    team, (as_of, period) = _team(team_id), _dates(team_id)
+    key = ("html", *_depends_on(team_id, period, as_of))
+
+    def render() -> bytes:
+        return render_template("public/report_body.html", opened=_opened(team_id), printing=False).encode()
+
+    body = ReportCache(services().settings.report_cache_dir).get_or_render(key, render)
+    return render_template("public/report.html", team=team, body=Markup(body.decode()))
 
 
 @blueprint.get("/teams/<uuid:team_id>/report.pdf")
@@ -36,17 +46,14 @@ def report_pdf(team_id: UUID) -> Response:
     if variant not in (None, "a", "ua"):
         abort(400, "variant is `a` (PDF/A-3b) or `ua` (PDF/UA-1)")
     as_of, period = _dates(team_id)
-    with services().engine.connect() as conn:
-        position = team_position(conn, team_id.hex, services().projections.position("event_index"))
-    key = (team_id.hex, period, as_of, str(get_locale()), variant, position)
+    key = ("pdf", *_depends_on(team_id, period, as_of), variant)
 
     def render() -> bytes:
         opened = _opened(team_id)
         html = render_template("public/report_pdf.html", opened=opened, printing=True)
         return render_pdf(html, base_url=str(STATIC) + "/", variant=variant)
 
-    cache = PdfCache(services().settings.instance_dir.parent / "cache" / "reports")
-    pdf = cache.get_or_render(key, render)
+    pdf = ReportCache(services().settings.report_cache_dir).get_or_render(key, render)
     filename = f"{_team(team_id).code}-report-{as_of.isoformat()}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
@@ -107,6 +114,15 @@ def _opened(team_id: UUID, use_query: bool = True) -> Any:
             abort(404)
         members = list(conn.execute(roster_members.select().where(roster_members.c.team_id == team_id.hex)))
     return open_report(services().app, report, member_names(report, members), request.path, _provenance(known_at))
+
+
+def _depends_on(team_id: UUID, period: tuple[date, date], as_of: date) -> tuple[Any, ...]:
+    """What a rendered report depends on: a change in any of it is a new render (tracker.reports.ReportCache)."""
+    with services().engine.connect() as conn:
+        position = team_position(conn, team_id.hex, services().projections.position("event_index"))
+    latest = services().ledger.latest()
+    folded = bool(request.args.get("as_of"))  # an as-of view, with its own provenance, even for today
+    return team_id.hex, period, as_of, folded, str(get_locale()), position, latest.size if latest else None
 
 
 def _provenance(known_at: int) -> dict[str, Any]:
