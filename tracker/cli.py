@@ -192,9 +192,9 @@ def rebuild(name: str | None) -> None:
         if unknown:
             raise DomainError(f"no projection named {', '.join(sorted(unknown))}", "name")
         total = services.app.recorder.max_notification_id() or 0
-        for projection_name in names:
-            with click.progressbar(length=total, label=projection_name, file=sys.stderr) as bar:
-                services.projections.rebuild([projection_name], progress=bar.update)
+        label = name or "every read model"  # the log is read once for all of them
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+            services.projections.rebuild(names, progress=bar.update)
     finally:
         services.close()
 

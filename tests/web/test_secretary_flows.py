@@ -174,6 +174,26 @@ def test_the_login_is_rate_limited(services, world):
     assert statuses[0] == 200 and statuses[-1] == 429
 
 
+def test_behind_a_proxy_the_login_limit_counts_each_client_not_the_proxy(services, world, monkeypatch):
+    # given the app behind one proxy (nginx), where every request comes from the proxy's address
+    monkeypatch.setenv("TRACKER_PROXIES", "1")
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}, services=services)
+    client = app.test_client()
+
+    def attempt(address):
+        return client.post(
+            "/login",
+            data={"username": "admin", "password": "wrong password!"},
+            headers={"X-Forwarded-For": address},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        ).status_code
+
+    # when one client guesses until it is stopped
+    guesses = [attempt("203.0.113.7") for _ in range(12)]
+    # then that client is stopped, and another client behind the same proxy still may sign in
+    assert guesses[-1] == 429 and attempt("198.51.100.20") == 200
+
+
 def test_pages_carry_security_headers_and_no_external_assets(web, world):
     response = web.test_client().get("/")
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]

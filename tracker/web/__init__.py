@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, redirect, request, session, url_for
 from flask_babel import Babel, format_date, get_locale
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from tracker.bootstrap import Services, build_services
@@ -57,6 +58,11 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
     )
     if config:
         app.config.update(config)
+    proxies = int(os.environ.get("TRACKER_PROXIES") or 0)
+    if proxies:
+        # Behind nginx: the client's address (rate limits, logs) and scheme come from the proxy's headers,
+        # trusted from this many proxies only (docs/deploy.md).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(settings)
     app.extensions["tracker"] = services or build_services(settings)
