@@ -75,12 +75,13 @@ commitment_history = Table(
     Column("text", Text, nullable=True),
     Column("visibility", String(16), nullable=True),
     Column("meeting_id", String(32), nullable=True),
+    Index("ix_commitment_history_team_position", "team_id", "position"),  # a team's report, without the others'
 )
 
 
 class Commitments:
     name = "commitments"
-    version = 1
+    version = 2  # 2: commitment_history indexed by team
     metadata = metadata
     consumes = (Commitment.Event, Meeting.Annulled, Meeting.ItemErased)
 

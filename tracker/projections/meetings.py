@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Date,
+    Index,
     Integer,
     MetaData,
     String,
@@ -79,12 +80,13 @@ meeting_corrections = Table(
     Column("reason", Text, nullable=True),
     Column("reason_code", String(32), nullable=True),
     Column("visibility", String(16), nullable=True),
+    Index("ix_meeting_corrections_team", "team_id"),
 )
 
 
 class Meetings:
     name = "meetings"
-    version = 1
+    version = 2  # 2: meeting_corrections indexed by team
     metadata = metadata
     consumes = (
         Meeting.Held,
