@@ -192,8 +192,8 @@ def rebuild(name: str | None) -> None:
         if unknown:
             raise DomainError(f"no projection named {', '.join(sorted(unknown))}", "name")
         total = services.app.recorder.max_notification_id() or 0
-        label = name or "every read model"  # the log is read once for all of them
-        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        click.echo(f"rebuilding {', '.join(names)} (the log is read once for all of them)", err=True)
+        with click.progressbar(length=total, label="events", file=sys.stderr) as bar:
             services.projections.rebuild(names, progress=bar.update)
     finally:
         services.close()
