@@ -48,12 +48,11 @@ def meeting_drafts(members, held_on):
     ]
 
 
-def setup(database_url, instance):
-    clock = lambda: datetime(2026, 1, 1, tzinfo=UTC)  # noqa: E731
-    services = build_services(Settings(database_url, instance), master_key=MasterKey.generate(), clock=clock)
-    app = services.app
+def recording_team(app, code=None):
+    """A team of ten members to record meetings for; `code` when the database may already hold one."""
     team = app.register_team(
         name="Bench",
+        code=code,
         kind="CPPT",
         country="KG",
         region="r",
@@ -65,24 +64,22 @@ def setup(database_url, instance):
     members = [
         app.add_member(
             team,
-            name=f"M{n}",
+            name=f"Member {n}",
             role="member",
             sector="police",
-            gender="male",
+            gender="female" if n % 2 else "male",
             age_band="30_44",
             joined_on=date(2015, 1, 1),
             by="bench",
         )
         for n in range(10)
     ]
-    return services, team, members
+    return team, members
 
 
-def time_one(services, team, members, n):
-    held_on = date(2015, 2, 1) + timedelta(days=n)
-    started = time.perf_counter()
-    services.app.record_meeting(
-        team,
+def meeting(members, held_on):
+    """record_meeting's arguments for a meeting with 5 decisions and 10 commitments."""
+    return dict(
         held_on=held_on,
         kind="regular",
         place="Hall",
@@ -90,8 +87,19 @@ def time_one(services, team, members, n):
         minutes="Minutes " * 40,
         agenda=["Lights", "Schools"],
         decisions=meeting_drafts(members, held_on),
-        by="bench",
     )
+
+
+def setup(database_url, instance):
+    clock = lambda: datetime(2026, 1, 1, tzinfo=UTC)  # noqa: E731
+    services = build_services(Settings(database_url, instance), master_key=MasterKey.generate(), clock=clock)
+    return (services, *recording_team(services.app))
+
+
+def time_one(services, team, members, n):
+    held_on = date(2015, 2, 1) + timedelta(days=n)
+    started = time.perf_counter()
+    services.app.record_meeting(team, **meeting(members, held_on), by="bench")
     return time.perf_counter() - started
 
 

@@ -36,7 +36,7 @@ from uuid import UUID
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bare import BareApplication
-from encryption import meeting_drafts
+from encryption import meeting, meeting_drafts, recording_team
 from generate import build, generate
 from sqlalchemy import create_engine, text
 
@@ -159,7 +159,7 @@ def _recording(results: Results, data_set: DataSet, base: str, runs: int) -> Non
     eventsourcing's bare save of the same events (same count, aggregates and sizes) beside them, interleaved."""
     services = build(data_set.url, data_set.instance, project_synchronously=False)
     app = services.app
-    team, members = _recording_team(app)
+    team, members = recording_team(app, code="R" + "".join(random.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(5)))
     user = app.register_user(
         username=f"bench{random.randrange(10**9)}", display_name="Bench", password="bench password long", by="bench"
     )
@@ -176,10 +176,10 @@ def _recording(results: Results, data_set: DataSet, base: str, runs: int) -> Non
         for n in range(meetings):
             held_on = date(2026, 1, 1) + timedelta(days=n % 60)
             started = time.perf_counter()
-            app.record_meeting(team, **_meeting(members, held_on), by="bench")
+            app.record_meeting(team, **meeting(members, held_on), by="bench")
             timings["app"].append(time.perf_counter() - started)
             started = time.perf_counter()
-            projected.app.record_meeting(team, **_meeting(members, held_on + timedelta(days=90)), by="bench")
+            projected.app.record_meeting(team, **meeting(members, held_on + timedelta(days=90)), by="bench")
             timings["projected"].append(time.perf_counter() - started)
             started = time.perf_counter()
             _post_meeting(http, token, team, members, held_on + timedelta(days=180))
@@ -311,50 +311,10 @@ def _first_team(data_set: DataSet) -> UUID:
         return UUID(conn.execute(text("SELECT team_id FROM team_directory WHERE code = 'TAAAA'")).scalar_one())
 
 
-def _recording_team(app: Any) -> tuple[UUID, list[UUID]]:
-    team = app.register_team(
-        name="Bench recording",
-        code="R" + "".join(random.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(5)),
-        kind="CPPT",
-        country="KG",
-        region="r",
-        district="d",
-        municipality="m",
-        registered_on=date(2015, 1, 1),
-        by="bench",
-    )
-    members = [
-        app.add_member(
-            team,
-            name=f"Member {n}",
-            role="member",
-            sector="police",
-            gender="female" if n % 2 else "male",
-            age_band="30_44",
-            joined_on=date(2015, 1, 1),
-            by="bench",
-        )
-        for n in range(10)
-    ]
-    return team, members
-
-
-def _meeting(members: list[UUID], held_on: date) -> dict[str, Any]:
-    return dict(
-        held_on=held_on,
-        kind="regular",
-        place="Hall",
-        attendee_ids=members,
-        minutes="Minutes " * 40,
-        agenda=["Lights", "Schools"],
-        decisions=meeting_drafts(members, held_on),
-    )
-
-
 def _event_sizes(app: Any, team: UUID, members: list[UUID]) -> list[tuple[UUID, int]]:
     """Record one meeting and read back its stored events: (aggregate, size of the stored state) each."""
     head = app.recorder.max_notification_id() or 0
-    app.record_meeting(team, **_meeting(members, date(2025, 12, 1)), by="bench")
+    app.record_meeting(team, **meeting(members, date(2025, 12, 1)), by="bench")
     recorded = app.recorder.select_notifications(head, 100, inclusive_of_start=False)
     return [
         (n.originator_id, len(n.state))
