@@ -71,11 +71,14 @@ def test_two_workers_and_a_projector_project_every_acknowledged_event_exactly_on
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        started = time.monotonic()
+        while True:
             try:
                 urllib.request.urlopen(f"{base}/healthz", timeout=2)
                 break
             except OSError:
+                assert web.poll() is None, "the web server exited"
+                assert time.monotonic() - started < 180, "the web server never answered /healthz"
                 time.sleep(0.2)
         acknowledged, lock = [], threading.Lock()
 
