@@ -14,6 +14,7 @@ from eventsourcing.persistence import StoredEvent
 from tests.story import BY, add_member, register_team, tell_story
 from tracker.bootstrap import build_services
 from tracker.confidentiality import MasterKey, MasterKeyError
+from tracker.persistence import write_transaction
 
 
 def test_a_long_lived_team_is_snapshotted_and_reloads_the_same(services):
@@ -88,3 +89,19 @@ def raw_database_bytes(database_url: str) -> bytes:
     dump = subprocess.run(["pg_dump", "--data-only", database_url], check=True, capture_output=True).stdout
     decoded = [bytes.fromhex(match.decode()) for match in re.findall(rb"\\\\x([0-9a-f]+)", dump)]
     return dump + b"".join(decoded)
+
+
+def test_a_read_model_transaction_does_not_wait_for_the_disk_and_leaves_other_writes_durable(services):
+    # given the database that holds both the log and the read models
+    engine = services.engine
+    sqlite = engine.dialect.name == "sqlite"
+    setting = "PRAGMA synchronous" if sqlite else "SHOW synchronous_commit"
+    with engine.connect() as conn:
+        durable = conn.exec_driver_sql(setting).scalar()
+    # when a read model's transaction runs, it commits without waiting for the disk
+    with write_transaction(engine, derived=True) as conn:
+        assert conn.exec_driver_sql(setting).scalar() == (1 if sqlite else "off")
+    # then every later transaction on the pooled connections waits for the disk again
+    with write_transaction(engine) as conn:
+        assert conn.exec_driver_sql(setting).scalar() == durable
+    assert durable == (2 if sqlite else "on")

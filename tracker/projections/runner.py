@@ -112,7 +112,7 @@ class ProjectionRunner:
         if not notifications:
             return 0
         decoded: dict[int, Any] = {}
-        with write_transaction(self.engine) as conn:
+        with write_transaction(self.engine, derived=True) as conn:
             if self._positions(names, conn) != starts:
                 raise PositionMoved(", ".join(names))
             for projection in projections:
