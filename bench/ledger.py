@@ -19,7 +19,7 @@ import uuid
 from sqlalchemy import create_engine
 
 from tracker.merkle import inclusion_proof, leaf_hash, node_hash, root_of, verify_inclusion
-from tracker.projections.merkle_tree import leaf_bytes, merkle_nodes, metadata, subtree_reader
+from tracker.projections.merkle_tree import leaf_bytes, merkle_leaves, merkle_nodes, metadata, subtree_reader
 
 RECORD_STATE = b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-23T00:00:00+00:00"},' + b"x" * 300 + b"}"
 
@@ -51,10 +51,16 @@ def main() -> None:
         metadata.create_all(engine)
         level, nodes = 0, leaves
         with engine.begin() as conn:
+            conn.execute(
+                merkle_leaves.insert(),
+                [{"leaf_index": i, "position": i + 1, "leaf_hash": h} for i, h in enumerate(leaves)],
+            )
             while nodes:
-                conn.execute(
-                    merkle_nodes.insert(), [{"level": level, "node_index": i, "hash": h} for i, h in enumerate(nodes)]
-                )
+                if level > 0:  # level 0 is the leaves themselves
+                    conn.execute(
+                        merkle_nodes.insert(),
+                        [{"level": level, "node_index": i, "hash": h} for i, h in enumerate(nodes)],
+                    )
                 nodes = [node_hash(nodes[i], nodes[i + 1]) for i in range(0, len(nodes) - 1, 2)]
                 level += 1
         rng = random.Random(1)

@@ -1,5 +1,6 @@
 """Read model `merkle_tree`: an RFC 6962 tree over every stored event in log order, kept exactly once like any
 projection, with the hash of every complete aligned subtree stored so proofs are served without the log.
+A subtree of one leaf is the leaf itself: level 0 is read from `merkle_leaves`, never stored twice.
 
 Consumes every stored record, as stored (ciphertext and all: an erasure changes nothing here); owns
 `merkle_leaves` and `merkle_nodes`. A leaf's index is the event's place in the log sequence; the database's
@@ -53,7 +54,7 @@ def leaf_bytes(originator_id: UUID, originator_version: int, topic: str, state: 
 
 class MerkleTree:
     name = "merkle_tree"
-    version = 1
+    version = 2  # 2: level-0 nodes are the leaves, no longer copied into merkle_nodes
     metadata = metadata
     consumes = ()
     raw = True  # gets the stored records themselves, every one, undecoded
@@ -77,7 +78,6 @@ class MerkleTree:
             digest = leaf_hash(data)
             level, index, current = 0, size + offset, digest
             leaves.append({"leaf_index": index, "position": position, "leaf_hash": digest})
-            nodes.append({"level": 0, "node_index": index, "hash": digest})
             fresh[(0, index)] = digest
             while index % 2 == 1:  # this leaf completes subtrees: store each one's hash
                 left = fresh.get((level, index - 1)) or _node(conn, level, index - 1)
@@ -95,6 +95,8 @@ def tree_size(conn: Connection) -> int:
 
 
 def _node(conn: Connection, level: int, index: int) -> bytes:
+    if level == 0:
+        return conn.execute(select(merkle_leaves.c.leaf_hash).where(merkle_leaves.c.leaf_index == index)).scalar_one()
     return conn.execute(
         select(merkle_nodes.c.hash).where(merkle_nodes.c.level == level, merkle_nodes.c.node_index == index)
     ).scalar_one()
