@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import groupby
 from operator import itemgetter
@@ -55,23 +55,32 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     """
     if not rows:
         return
-    sql, names, processors = _insert_plan(table, tuple(rows[0]), conn.dialect)
-    values = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
-    conn.exec_driver_sql(
-        sql,
-        [tuple(p(v) if p else v for p, v in zip(processors, values(row), strict=True)) for row in rows],
-    )
+    sql, values = _insert_plan(table, tuple(rows[0]), conn.dialect)
+    conn.exec_driver_sql(sql, [values(row) for row in rows])
 
 
 @cache
-def _insert_plan(table: Table, names: tuple[str, ...], dialect: Dialect) -> tuple[str, tuple[str, ...], list[Any]]:
+def _insert_plan(table: Table, names: tuple[str, ...], dialect: Dialect) -> tuple[str, Callable[[Any], tuple]]:
+    """The INSERT, and a function from a row to its parameters that converts only the columns that need it."""
     quote = dialect.identifier_preparer.quote
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
         f"VALUES ({', '.join([marker] * len(names))})"
     )
-    return sql, names, [table.c[name].type.bind_processor(dialect) for name in names]
+    processors = [table.c[name].type.bind_processor(dialect) for name in names]
+    converted = [(i, p) for i, p in enumerate(processors) if p is not None]
+    get = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    if not converted:
+        return sql, get
+
+    def values(row: Any) -> tuple:
+        out = list(get(row))
+        for i, process in converted:
+            out[i] = process(out[i])
+        return tuple(out)
+
+    return sql, values
 
 
 def stored_ids(conn: Connection, key: Column[Any], ids: Iterable[str]) -> set[str]:
