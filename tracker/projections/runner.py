@@ -25,7 +25,7 @@ projection_tracking = Table(
     Column("schema_version", Integer, nullable=False),
 )
 
-BATCH_SIZE = int(os.environ.get("TRACKER_PROJECTION_BATCH") or 500)
+BATCH_SIZE = int(os.environ.get("TRACKER_PROJECTION_BATCH") or 2000)
 
 
 class Projection(Protocol):
@@ -97,8 +97,9 @@ class ProjectionRunner:
             time.sleep(0.02)
 
     def rebuild(self, names: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> int:
-        for name in names or list(self.projections):
-            self._reset(self.projections[name])
+        with write_transaction(self.engine, wait_for_disk=False) as conn:
+            for name in names or list(self.projections):
+                self._reset(self.projections[name], conn)
         return self.catch_up(names, progress)
 
     def _apply_batch(self, projections: Sequence[Projection]) -> int:
@@ -112,7 +113,7 @@ class ProjectionRunner:
         if not notifications:
             return 0
         decoded: dict[int, Any] = {}
-        with write_transaction(self.engine, derived=True) as conn:
+        with write_transaction(self.engine, wait_for_disk=False) as conn:
             if self._positions(names, conn) != starts:
                 raise PositionMoved(", ".join(names))
             for projection in projections:
@@ -164,15 +165,18 @@ class ProjectionRunner:
         else:
             projection.metadata.create_all(self.engine)
 
-    def _reset(self, projection: Projection) -> None:
+    def _reset(self, projection: Projection, conn: Connection | None = None) -> None:
         """Drop the projection's tables and start it again from the beginning of the log."""
-        with write_transaction(self.engine) as conn:
-            projection.metadata.drop_all(conn)
-            projection.metadata.create_all(conn)
-            conn.execute(projection_tracking.delete().where(projection_tracking.c.name == projection.name))
-            conn.execute(
-                insert(projection_tracking).values(name=projection.name, position=0, schema_version=projection.version)
-            )
+        if conn is None:
+            with write_transaction(self.engine, wait_for_disk=False) as conn:
+                self._reset(projection, conn)
+            return
+        projection.metadata.drop_all(conn)
+        projection.metadata.create_all(conn)
+        conn.execute(projection_tracking.delete().where(projection_tracking.c.name == projection.name))
+        conn.execute(
+            insert(projection_tracking).values(name=projection.name, position=0, schema_version=projection.version)
+        )
 
 
 def _with_subclasses(classes: tuple[type, ...]) -> Iterator[type]:
