@@ -35,12 +35,12 @@ from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bare import BareApplication
+from bare import bare_beside
 from encryption import meeting, meeting_drafts, recording_team
 from generate import build, generate
 from sqlalchemy import create_engine, text
 
-from tracker.persistence import eventsourcing_env, is_sqlite
+from tracker.persistence import is_sqlite
 
 ROOT = Path(__file__).resolve().parents[1]
 WRK_SCRIPT = Path(__file__).parent / "percentiles.lua"
@@ -50,9 +50,9 @@ HOW_TO_READ = [
     "- The report page is measured as readers get it: its body is rendered once per change of the team's record",
     "  and then served from the report cache. The as-of row shows a first render (random dates are never cached):",
     "  the team's log folded and the whole body rendered.",
-    "- eventsourcing's bare save writes into a fresh database file of its own; the application writes into the",
-    "  data set, which holds the whole log. On an empty database the application's ratio is lower (about 2.2x on",
-    "  SQLite and 1.9x on PostgreSQL, seen with `--teams 3 --small-teams 2 --years 1`).",
+    "- eventsourcing's bare save writes into a log as long as the data set's, in the same database: its table is",
+    "  first filled with a copy of every stored event (bench/bare.py), so both saves insert into indexes of the",
+    "  same depth. The application also writes one data key per confidential-capable item (crypto-shredding).",
     "- Rebuild reads the log once for all nine read models; the raw read decodes the same events once.",
     "",
 ]
@@ -167,8 +167,7 @@ def _recording(results: Results, data_set: DataSet, base: str, runs: int) -> Non
     token = app.credentials.create_token(user)
     projected = build(data_set.url, data_set.instance)  # the same application, read models updated on each write
     projected.projections.catch_up()
-    with tempfile.TemporaryDirectory() as tmp:
-        bare = BareApplication(env=_bare_env(data_set.url, tmp))
+    with bare_beside(data_set.url) as bare:
         sizes = _event_sizes(app, team, members)
         timings: dict[str, list[float]] = {"app": [], "projected": [], "api": [], "bare": []}
         http = HTTPConnection(base.removeprefix("http://"))
@@ -187,7 +186,6 @@ def _recording(results: Results, data_set: DataSet, base: str, runs: int) -> Non
             started = time.perf_counter()
             bare.save(*bare.meeting_like(sizes))
             timings["bare"].append(time.perf_counter() - started)
-        bare.close()
     projected.close()
     services.close()
     bare_ms = statistics.median(timings["bare"]) * 1000
@@ -426,12 +424,6 @@ def _wrk(url: str, seconds: int) -> dict[str, float]:
     if figures["errors"]:
         raise RuntimeError(f"wrk saw {figures['errors']} errors on {url}")
     return figures
-
-
-def _bare_env(url: str, folder: str) -> dict[str, str]:
-    if is_sqlite(url):
-        return eventsourcing_env(f"sqlite:///{folder}/bare.sqlite3")
-    return {**eventsourcing_env(url), "CREATE_TABLE": "y"}
 
 
 # --- the report ---------------------------------------------------------------------------------------------
