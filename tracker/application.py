@@ -240,9 +240,9 @@ class Tracker(Application[UUID]):
         visiting = list(visiting_team_ids)
 
         def work() -> Outcome:
-            team = self._get(Team, team_id)
+            team = self._read(Team, team_id)
             for visiting_id in visiting:
-                self._get(Team, visiting_id)
+                self._read(Team, visiting_id)
             meeting_id = uuid4()
             self.sealer.new_item(meeting_id)
             stamp = Stamp(held_on, by)
@@ -279,7 +279,7 @@ class Tracker(Application[UUID]):
 
         def work() -> Outcome:
             meeting = self._get(Meeting, meeting_id)
-            team = self._get(Team, meeting.team_id)
+            team = self._read(Team, meeting.team_id)
             stamp = Stamp(on, by)
             decision_ids, commitments = self._record_decisions(team, meeting, [draft], stamp)
             result = {"id": meeting.id, "decision_ids": decision_ids, "commitment_ids": [c.id for c in commitments]}
@@ -355,7 +355,7 @@ class Tracker(Application[UUID]):
     ) -> UUID:
         def work() -> Outcome:
             meeting = self._get(Meeting, meeting_id)
-            team = self._get(Team, meeting.team_id)
+            team = self._read(Team, meeting.team_id)
             commitment = self._make_commitment(team, meeting, decision_id, draft, by)
             return Outcome([commitment], {"id": commitment.id}, team.id, Stamp(meeting.held_on, by))
 
@@ -377,7 +377,7 @@ class Tracker(Application[UUID]):
 
         def work() -> Outcome:
             commitment = self._get(Commitment, commitment_id)
-            team = self._get(Team, commitment.team_id)
+            team = self._read(Team, commitment.team_id)
             if meeting_id is not None and self._get(Meeting, meeting_id).team_id != commitment.team_id:
                 raise MeetingOfAnotherTeam("the follow-up meeting is another team's")
             stamp = Stamp(on, by)
@@ -434,7 +434,7 @@ class Tracker(Application[UUID]):
             idempotency_key=idempotency_key,
             act=lambda commitment, stamp: commitment.hand_over(
                 origin=self._get(Meeting, commitment.meeting_id),
-                team=self._get(Team, commitment.team_id),
+                team=self._read(Team, commitment.team_id),
                 owner_member_id=owner_member_id,
                 owner_body=self.sealer.seal(commitment.decision_id, body_text) if body_text else None,
                 reason=self.sealer.seal(commitment.decision_id, reason_text),
@@ -493,7 +493,7 @@ class Tracker(Application[UUID]):
     def grant_role(self, user_id: UUID, *, role: str, team_id: UUID | None, by: str) -> None:
         user_role = parse(UserRole, role, "role")
         if team_id is not None:
-            self._get(Team, team_id)
+            self._read(Team, team_id)
 
         def work() -> Outcome:
             user = self._get(User, user_id)
@@ -570,7 +570,7 @@ class Tracker(Application[UUID]):
 
         def work() -> Outcome:
             fresh = self._get(Meeting, meeting.id)
-            stamp = Stamp(self._today(self._get(Team, fresh.team_id)), by)
+            stamp = Stamp(self._today(self._read(Team, fresh.team_id)), by)
             fresh.erase_item(key_id, reason=reason_code, stamp=stamp)
             return Outcome([fresh], {"id": key_id}, fresh.team_id, stamp)
 
@@ -736,18 +736,24 @@ class Tracker(Application[UUID]):
     def _history(self, aggregate_id: UUID) -> list[Any]:
         return list(self.events.get(aggregate_id))
 
-    def _get(self, aggregate_class: type[A], aggregate_id: UUID) -> A:
+    def _get(self, aggregate_class: type[A], aggregate_id: UUID, *, to_change: bool = True) -> A:
+        """An aggregate from the cache, brought up to date from the log. One a command may change is a copy, so a
+        failed command leaves the cache as it was; one only looked at (`_read`) is the cached object itself."""
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate = self.repository.get(aggregate_id, deepcopy_from_cache=to_change)
         except AggregateNotFoundError:
             aggregate = None
         if not isinstance(aggregate, aggregate_class):
             raise NotFound(f"no {aggregate_class.__name__.lower()} {aggregate_id}")
         return aggregate
 
+    def _read(self, aggregate_class: type[A], aggregate_id: UUID) -> A:
+        """An aggregate to look at, never to change or save."""
+        return self._get(aggregate_class, aggregate_id, to_change=False)
+
     def _exists(self, aggregate_class: type[Aggregate], aggregate_id: UUID) -> bool:
         try:
-            self._get(aggregate_class, aggregate_id)
+            self._read(aggregate_class, aggregate_id)
         except NotFound:
             return False
         return True

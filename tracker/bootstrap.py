@@ -60,6 +60,12 @@ class Services:
         self.engine.dispose()
 
 
+# Teams are read by almost every command: keep recently used aggregates in memory, brought up to date from the
+# log (fast-forward) and copied before each command, so several processes stay correct and a failed command
+# never changes the cached copy.
+AGGREGATE_CACHE = {"AGGREGATE_CACHE_MAXSIZE": "1000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
+
+
 def build_services(
     settings: Settings | None = None,
     *,
@@ -74,7 +80,7 @@ def build_services(
     master_key = master_key or MasterKey.load(os.environ.get("TRACKER_MASTER_KEY"), settings.master_key_file)
     key_store = KeyStore(engine, master_key)
     app = Tracker(
-        eventsourcing_env(settings.database_url),
+        {**eventsourcing_env(settings.database_url), **AGGREGATE_CACHE},
         sealer=Sealer(key_store),
         access_log=AccessLog(engine),
         credentials=Credentials(engine),

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 from tests.story import BY, add_member, register_team, tell_story
+from tracker.bootstrap import build_services
+from tracker.domain import Stamp, Team
 from tracker.domain.errors import (
     DueDateBeforeMeeting,
     InvalidValue,
@@ -210,3 +212,42 @@ def test_an_unknown_record_is_not_found(services):
 
     with pytest.raises(NotFound):
         services.app.report_follow_up(uuid4(), on=date(2015, 4, 1), status="kept", by=BY)
+
+
+def test_a_team_changed_by_another_process_is_seen_by_this_ones_cached_copy(services, settings, master_key, clock):
+    # given two processes on one database, and this one has the team in its aggregate cache
+    app = services.app
+    team_id = register_team(app)
+    first = add_member(app, team_id, "Бакыт", "police", "male", "30_44")
+    assert app.team(team_id).members_on(date(2015, 3, 12)) == {first}
+    other = build_services(settings, master_key=master_key, clock=clock)
+    try:
+        # when the other process adds a member
+        second = add_member(other.app, team_id, "Айгүл", "school", "female", "18_29")
+    finally:
+        other.close()
+    # then this process sees the new member at once, and may record her commitment
+    assert app.team(team_id).members_on(date(2015, 3, 12)) == {first, second}
+    recorded = app.record_meeting(
+        team_id,
+        held_on=date(2015, 3, 12),
+        kind="regular",
+        place="Hall",
+        attendee_ids=[first, second],
+        decisions=[DecisionDraft("Lights", "public", [CommitmentDraft("Lamps", date(2015, 4, 1), "public", second)])],
+        by=BY,
+    )
+    assert app.commitment(recorded.commitment_ids[0]).owner_member_id == second
+
+
+def test_a_command_changes_a_copy_so_an_unsaved_change_never_reaches_the_cache(services):
+    # given a cached team
+    app = services.app
+    team_id = register_team(app)
+    assert app.team(team_id).name == "Мирный"
+    # when a command's copy is changed and never saved (as when a later step of the command fails)
+    copy = app._get(Team, team_id)
+    copy.rename("Changed", Stamp(date(2015, 3, 1), BY))
+    # then the team read afterwards is the saved one
+    assert app.team(team_id).name == "Мирный"
+    assert app._read(Team, team_id) is not copy
