@@ -125,9 +125,10 @@ class KeyStore:
         return key
 
     def store(self, keys: dict[UUID, bytes]) -> None:
-        """Write new data keys, wrapped, in one transaction."""
+        """Write new data keys, wrapped, in one transaction, before the events sealed with them are saved (whose
+        commit makes these keys durable too: see write_transaction)."""
         now = datetime.now(UTC)
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine, wait_for_disk=False) as conn:
             conn.execute(
                 insert(data_keys),
                 [

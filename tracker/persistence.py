@@ -75,28 +75,29 @@ def _make_sqlite_transactions_immediate(engine: Engine) -> None:
 
 
 @contextmanager
-def write_transaction(engine: Engine, derived: bool = False) -> Iterator[Connection]:
+def write_transaction(engine: Engine, wait_for_disk: bool = True) -> Iterator[Connection]:
     """A transaction that reads and then writes: on SQLite it takes the write lock at BEGIN (IMMEDIATE), since a
     deferred one that read first fails at once with SQLITE_BUSY when another connection wrote meanwhile.
 
-    `derived=True` is for read models only, whose rows and log position are written in the same transaction: the
-    commit does not wait for the disk (SQLite synchronous=NORMAL in WAL mode, PostgreSQL synchronous_commit off).
-    A crash of the process loses nothing; a power cut may undo the last such commits, rows and position together,
-    and they are applied again from the log. The log's own commits keep waiting for the disk, and each one also
-    makes every earlier write durable, since both databases write one sequential journal.
+    `wait_for_disk=False`: the commit does not wait for the disk (SQLite synchronous=NORMAL in WAL mode,
+    PostgreSQL synchronous_commit off). A crash of the process loses nothing; a power cut may undo the last such
+    commits, whole. Both databases write one sequential journal, so the next commit that does wait (every save of
+    the log) makes all earlier ones durable too. Used where that is safe:
+    - read models, whose rows and log position commit together and are applied again from the log;
+    - new data keys, written just before the events sealed with them are saved.
     """
     with engine.connect() as conn:
         conn.info["immediate"] = True
         sqlite = conn.dialect.name == "sqlite"
-        if derived and sqlite:
+        if not wait_for_disk and sqlite:
             driver = conn.connection.driver_connection
             before = driver.execute("PRAGMA synchronous").fetchone()[0]
             driver.execute("PRAGMA synchronous=NORMAL")
         try:
             with conn.begin():
-                if derived and not sqlite:
+                if not wait_for_disk and not sqlite:
                     conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
                 yield conn
         finally:
-            if derived and sqlite:
+            if not wait_for_disk and sqlite:
                 driver.execute(f"PRAGMA synchronous={int(before)}")

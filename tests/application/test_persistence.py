@@ -99,7 +99,7 @@ def test_a_read_model_transaction_does_not_wait_for_the_disk_and_leaves_other_wr
     with engine.connect() as conn:
         durable = conn.exec_driver_sql(setting).scalar()
     # when a read model's transaction runs, it commits without waiting for the disk
-    with write_transaction(engine, derived=True) as conn:
+    with write_transaction(engine, wait_for_disk=False) as conn:
         assert conn.exec_driver_sql(setting).scalar() == (1 if sqlite else "off")
     # then every later transaction on the pooled connections waits for the disk again
     with write_transaction(engine) as conn:
