@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bare import bare_beside
 from encryption import meeting, meeting_drafts, recording_team
-from generate import build, generate
+from generate import build, generate_in_parallel
 from sqlalchemy import create_engine, text
 
 from tracker.persistence import is_sqlite
@@ -287,7 +287,7 @@ def _generated(data_set: DataSet) -> DataSet:
     if not services.app.recorder.max_notification_id():
         print(f"  generating {data_set.label} ...", flush=True)
         started = time.perf_counter()
-        generate(services.app, teams=data_set.teams, years=data_set.years)
+        generate_in_parallel(data_set.url, data_set.instance, teams=data_set.teams, years=data_set.years)
         data_set.generated_seconds = time.perf_counter() - started
     data_set.events, data_set.teams = _event_count(services)
     services.close()
