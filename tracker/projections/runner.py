@@ -116,6 +116,7 @@ class ProjectionRunner:
         with write_transaction(self.engine, wait_for_disk=False) as conn:
             if self._positions(names, conn) != starts:
                 raise PositionMoved(", ".join(names))
+            moving: dict[int, list[str]] = {}  # start -> the projections that move from it to the batch's end
             for projection in projections:
                 unseen = [n for n in notifications if n.id > starts[projection.name]]
                 if not unseen:
@@ -126,16 +127,15 @@ class ProjectionRunner:
                     topics = self._topics[projection.name]
                     batch = [(self._decoded(decoded, n), n.id) for n in unseen if n.topic in topics]
                 apply_events(projection, conn, batch)
+                moving.setdefault(starts[projection.name], []).append(projection.name)
+            for start, moved_names in moving.items():  # usually one statement: they all started together
                 moved = conn.execute(
                     update(projection_tracking)
-                    .where(
-                        projection_tracking.c.name == projection.name,
-                        projection_tracking.c.position == starts[projection.name],
-                    )
-                    .values(position=unseen[-1].id)
+                    .where(projection_tracking.c.name.in_(moved_names), projection_tracking.c.position == start)
+                    .values(position=notifications[-1].id)
                 )
-                if moved.rowcount != 1:
-                    raise PositionMoved(projection.name)
+                if moved.rowcount != len(moved_names):
+                    raise PositionMoved(", ".join(moved_names))
         return len(notifications)
 
     def _decoded(self, decoded: dict[int, Any], notification: Notification) -> Any:
