@@ -258,6 +258,21 @@ def grant(username: str, role: str, team: str | None) -> None:
         services.close()
 
 
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password", help="At least 10 characters; asked for when omitted.")
+def set_password(username: str, password: str | None) -> None:
+    """Give an account a new password (for one who forgot theirs; people change their own at /account/password)."""
+    services = _services()
+    try:
+        user = services.app.user_named(username)
+        secret = password or click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        services.app.change_password(user.id, password=secret, by=cli_user())
+        click.echo(f"changed the password of {username}")
+    finally:
+        services.close()
+
+
 @main.group()
 def tokens() -> None:
     """API bearer tokens."""

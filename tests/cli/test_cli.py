@@ -185,10 +185,17 @@ def test_users_and_tokens_are_created_on_the_command_line(environment):
     from tracker.bootstrap import build_services
     from tracker.config import Settings
 
+    # an admin gives a new password to one who forgot hers; a too short one is refused with the reason
+    reset = tracker(environment, "users", "set-password", "gulnara", "--password", "a brand new password")
+    assert reset.returncode == 0 and "changed the password of gulnara" in reset.stdout
+    refused = tracker(environment, "users", "set-password", "gulnara", "--password", "short")
+    assert refused.returncode == 1 and "at least 10 characters" in refused.stderr
     services = build_services(Settings.from_env(environment), master_key=_master_key(environment))
     try:
         user_id = services.app.credentials.user_for_token(token)
         assert services.app.user(user_id).username == "gulnara"
+        assert services.app.authenticate("gulnara", "a brand new password") is not None
+        assert services.app.authenticate("gulnara", "a long enough password") is None
     finally:
         services.close()
 

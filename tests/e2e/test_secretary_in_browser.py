@@ -131,3 +131,29 @@ def test_every_link_on_the_secretary_pages_leads_to_a_page(page: Page, live_serv
             if status != 200:
                 broken.append(f"{path} -> {href}: {status}")
     assert not broken, "\n".join(broken)
+
+
+def test_a_secretary_changes_her_password_and_logs_in_with_it(page: Page, live_server) -> None:
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    follow(page, page.get_by_role("link", name="Password", exact=True))
+    expect(page.get_by_role("heading", name="Change password")).to_be_visible()
+    # a mistyped repeat is refused, next to the field (password fields come back empty, as browsers expect)
+    page.get_by_label("Current password", exact=True).fill(live_server.password)
+    page.get_by_label("New password", exact=True).fill("a new and long password")
+    page.get_by_label("New password again", exact=True).fill("a new and long pasword")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("The two new passwords differ.")).to_be_visible()
+    shoot(page, "password-phone", PHONE)
+    page.get_by_label("Current password", exact=True).fill(live_server.password)
+    page.get_by_label("New password", exact=True).fill("a new and long password")
+    page.get_by_label("New password again", exact=True).fill("a new and long password")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Your password is changed.")).to_be_visible()
+    # the next login takes the new password
+    page.get_by_role("button", name=re.compile("^Log out")).click()
+    page.goto(f"{live_server.url}/login")
+    page.get_by_label("Username").fill(live_server.secretary)
+    page.get_by_label("Password").fill("a new and long password")
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_role("heading", name="Your teams")).to_be_visible()

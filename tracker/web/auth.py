@@ -7,12 +7,13 @@ from uuid import UUID
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
+from tracker.credentials import MIN_PASSWORD_LENGTH
 from tracker.domain import User
 from tracker.domain.access import Viewer
 from tracker.domain.values import UserRole
@@ -83,6 +84,43 @@ def login() -> Any:
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_l("Wrong username or password."))
     return render_template("auth/login.html", form=form)
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=512)])
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=512,
+                message=_l("At least %(count)s characters.", count=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    again = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
+    )
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def change_password() -> Any:
+    """Anyone logged in changes their own password, knowing the current one; the change is in the log, the hash
+    only in the credentials store."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        app, user = services().app, current_user.user
+        if not app.credentials.check_password(user.id, form.current.data or ""):
+            form.current.errors.append(_l("Wrong password."))
+        else:
+            app.change_password(user.id, password=form.new.data or "", by=current_user.recorder)
+            flash(_l("Your password is changed."))
+            return redirect(_safe_next(None))
+    return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH)
 
 
 @blueprint.post("/logout")
