@@ -66,4 +66,3 @@ def test_the_password_page_is_translated(web, world):
     client.post("/language", data={"language": "ru", "next": "/"})
     page = client.get("/account/password").get_data(as_text=True)
     assert "Текущий пароль" in page
-
