@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.utils import get_topic
@@ -740,12 +741,25 @@ class Tracker(Application[UUID]):
         """An aggregate from the cache, brought up to date from the log. One a command may change is a copy, so a
         failed command leaves the cache as it was; one only looked at (`_read`) is the cached object itself."""
         try:
-            aggregate = self.repository.get(aggregate_id, deepcopy_from_cache=to_change)
+            aggregate = self.repository.get(
+                aggregate_id, projector_func=self._fast_forward, deepcopy_from_cache=to_change
+            )
         except AggregateNotFoundError:
             aggregate = None
         if not isinstance(aggregate, aggregate_class):
             raise NotFound(f"no {aggregate_class.__name__.lower()} {aggregate_id}")
         return aggregate
+
+    def _fast_forward(self, aggregate: Any, events: Iterable[Any]) -> Any:
+        """Apply newer events to a copy and cache the copy: a cached aggregate is never changed in place, so a
+        thread still reading one (Flask's server is threaded) never sees it change under it."""
+        events = list(events)
+        if aggregate is None or not events:
+            return project_aggregate(aggregate, events)
+        current = project_aggregate(deepcopy(aggregate), events)
+        if current is not None and self.repository.cache is not None:
+            self.repository.cache.put(current.id, current)
+        return current
 
     def _read(self, aggregate_class: type[A], aggregate_id: UUID) -> A:
         """An aggregate to look at, never to change or save."""

@@ -228,6 +228,7 @@ def test_a_team_changed_by_another_process_is_seen_by_this_ones_cached_copy(serv
         other.close()
     # then this process sees the new member at once, and may record her commitment
     assert app.team(team_id).members_on(date(2015, 3, 12)) == {first, second}
+    assert app._read(Team, team_id).members_on(date(2015, 3, 12)) == {first, second}
     recorded = app.record_meeting(
         team_id,
         held_on=date(2015, 3, 12),
@@ -251,3 +252,22 @@ def test_a_command_changes_a_copy_so_an_unsaved_change_never_reaches_the_cache(s
     # then the team read afterwards is the saved one
     assert app.team(team_id).name == "Мирный"
     assert app._read(Team, team_id) is not copy
+
+
+def test_a_cached_team_being_read_never_changes_under_its_reader(services, settings, master_key, clock):
+    # given a reader (another thread, say) holding this process's cached team
+    app = services.app
+    team_id = register_team(app)
+    first = add_member(app, team_id, "Бакыт", "police", "male", "30_44")
+    held = app._read(Team, team_id)
+    # when another process adds a member and this one reads the team again
+    other = build_services(settings, master_key=master_key, clock=clock)
+    try:
+        second = add_member(other.app, team_id, "Айгүл", "school", "female", "18_29")
+    finally:
+        other.close()
+    fresh = app._read(Team, team_id)
+    # then the new reading has her, and the object held before is exactly as it was (a new one was cached)
+    assert fresh.members_on(date(2015, 3, 12)) == {first, second}
+    assert held.members_on(date(2015, 3, 12)) == {first}
+    assert app._read(Team, team_id) is fresh
