@@ -61,6 +61,15 @@ class Credentials:
         # An unknown user costs as much time as a known one, so timing does not tell which usernames exist.
         return check_password_hash(stored or _UNKNOWN_USER_HASH, password) and stored is not None
 
+    def session_stamp(self, user_id: UUID) -> str | None:
+        """A fingerprint of the current password hash, kept in each login session: a new password (new salt,
+        new hash) ends every session opened before it."""
+        with self.engine.connect() as conn:
+            stored = conn.execute(
+                select(user_credentials.c.password_hash).where(user_credentials.c.user_id == user_id.hex)
+            ).scalar()
+        return hashlib.sha256(stored.encode()).hexdigest()[:16] if stored else None
+
     def create_token(self, user_id: UUID) -> str:
         token = "pt_" + secrets.token_urlsafe(32)
         with self.engine.begin() as conn:

@@ -66,3 +66,24 @@ def test_the_password_page_is_translated(web, world):
     client.post("/language", data={"language": "ru", "next": "/"})
     page = client.get("/account/password").get_data(as_text=True)
     assert "Текущий пароль" in page
+
+
+def test_a_new_password_ends_the_other_sessions_but_not_the_one_that_changed_it(web, world, services):
+    # given the secretary logged in on two devices
+    phone, office = logged_in(web, "secretary_a"), logged_in(web, "secretary_a")
+    assert phone.get("/secretary/").status_code == 200 and office.get("/secretary/").status_code == 200
+    # when she changes her password on her phone
+    response = phone.post("/account/password", data={"current": PASSWORD, "new": NEW, "again": NEW})
+    assert response.status_code == 302
+    # then the phone stays logged in, and the office computer must log in again
+    assert phone.get("/secretary/").status_code == 200
+    office_page = office.get("/secretary/")
+    assert office_page.status_code == 302 and "/login" in office_page.location
+
+
+def test_a_password_set_by_an_admin_ends_every_session_of_that_account(web, world, services):
+    client = logged_in(web, "member_a")
+    assert client.get("/account/password").status_code == 200
+    services.app.change_password(world.users["member_a"], password=NEW, by="cli:admin")
+    response = client.get("/account/password")
+    assert response.status_code == 302 and "/login" in response.location

@@ -34,7 +34,9 @@ class Account(UserMixin):
         self.viewer: Viewer = services().app.viewer_for(user)
 
     def get_id(self) -> str:
-        return self.user.id.hex
+        """What the session keeps: the user and the stamp of their password, so a new password logs out the
+        sessions opened with the old one (Flask-Login's alternative id)."""
+        return f"{self.user.id.hex}:{services().app.credentials.session_stamp(self.user.id)}"
 
     @property
     def name(self) -> str:
@@ -61,9 +63,13 @@ class Account(UserMixin):
 
 
 @login_manager.user_loader
-def load_account(user_id: str) -> Account | None:
+def load_account(session_id: str) -> Account | None:
+    user_hex, _, stamp = session_id.partition(":")
     try:
-        return Account(services().app.user(UUID(user_id)))
+        user_id = UUID(user_hex)
+        if not stamp or stamp != services().app.credentials.session_stamp(user_id):
+            return None  # the password changed since this session logged in
+        return Account(services().app.user(user_id))
     except Exception:
         return None
 
@@ -118,6 +124,7 @@ def change_password() -> Any:
             form.current.errors.append(_l("Wrong password."))
         else:
             app.change_password(user.id, password=form.new.data or "", by=current_user.recorder)
+            login_user(Account(app.user(user.id)))  # this session goes on with the new stamp; the others end
             flash(_l("Your password is changed."))
             return redirect(_safe_next(None))
     return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH)
