@@ -61,8 +61,8 @@ class Services:
 
 
 # Teams are read by almost every command: keep recently used aggregates in memory, brought up to date from the
-# log (fast-forward) and copied before each command, so several processes stay correct and a failed command
-# never changes the cached copy.
+# log (fast-forward), so several processes stay correct. Cached aggregates are never changed in place: see
+# Tracker._get and Tracker._fast_forward.
 AGGREGATE_CACHE = {"AGGREGATE_CACHE_MAXSIZE": "1000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
 
 

@@ -54,21 +54,21 @@ class Credentials:
             conn.execute(insert(user_credentials), row)
 
     def check_password(self, user_id: UUID, password: str) -> bool:
-        with self.engine.connect() as conn:
-            stored = conn.execute(
-                select(user_credentials.c.password_hash).where(user_credentials.c.user_id == user_id.hex)
-            ).scalar()
+        stored = self._password_hash(user_id)
         # An unknown user costs as much time as a known one, so timing does not tell which usernames exist.
         return check_password_hash(stored or _UNKNOWN_USER_HASH, password) and stored is not None
 
     def session_stamp(self, user_id: UUID) -> str | None:
         """A fingerprint of the current password hash, kept in each login session: a new password (new salt,
         new hash) ends every session opened before it."""
+        stored = self._password_hash(user_id)
+        return hashlib.sha256(stored.encode()).hexdigest()[:16] if stored else None
+
+    def _password_hash(self, user_id: UUID) -> str | None:
         with self.engine.connect() as conn:
-            stored = conn.execute(
+            return conn.execute(
                 select(user_credentials.c.password_hash).where(user_credentials.c.user_id == user_id.hex)
             ).scalar()
-        return hashlib.sha256(stored.encode()).hexdigest()[:16] if stored else None
 
     def create_token(self, user_id: UUID) -> str:
         token = "pt_" + secrets.token_urlsafe(32)

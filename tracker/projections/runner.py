@@ -61,11 +61,12 @@ class ProjectionRunner:
             self._ensure_schema(projection)
 
     def position(self, name: str) -> int:
-        with self.engine.connect() as conn:
-            return int(
-                conn.execute(select(projection_tracking.c.position).where(projection_tracking.c.name == name)).scalar()
-                or 0
-            )
+        return self.positions([name])[name]
+
+    def positions(self, names: Sequence[str] | None = None) -> dict[str, int]:
+        """Where each read model stands in the log (0: nothing applied yet), in one query."""
+        wanted = list(names or self.projections)
+        return {name: 0 for name in wanted} | self._positions(wanted)
 
     def catch_up(self, names: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> int:
         """Apply every event not yet applied, batch by batch; returns how many events were read."""
@@ -90,7 +91,7 @@ class ProjectionRunner:
         """Wait until the read models have applied the log up to a position (a projector runs elsewhere)."""
         deadline = time.monotonic() + timeout
         while True:
-            if all(self.position(name) >= position for name in names or self.projections):
+            if all(applied >= position for applied in self.positions(names).values()):
                 return True
             if time.monotonic() > deadline:
                 return False
@@ -156,21 +157,19 @@ class ProjectionRunner:
             return {name: int(position) for name, position in conn.execute(query)}
 
     def _ensure_schema(self, projection: Projection) -> None:
-        with write_transaction(self.engine) as conn:
+        """Create the read model's tables, or start it again if its schema version changed (checked and reset
+        in one transaction, so two processes starting together reset it once)."""
+        with write_transaction(self.engine, wait_for_disk=False) as conn:
             version = conn.execute(
                 select(projection_tracking.c.schema_version).where(projection_tracking.c.name == projection.name)
             ).scalar()
-        if version != projection.version:
-            self._reset(projection)
-        else:
-            projection.metadata.create_all(self.engine)
-
-    def _reset(self, projection: Projection, conn: Connection | None = None) -> None:
-        """Drop the projection's tables and start it again from the beginning of the log."""
-        if conn is None:
-            with write_transaction(self.engine, wait_for_disk=False) as conn:
+            if version != projection.version:
                 self._reset(projection, conn)
-            return
+            else:
+                projection.metadata.create_all(conn)
+
+    def _reset(self, projection: Projection, conn: Connection) -> None:
+        """Drop the projection's tables and start it again from the beginning of the log."""
         projection.metadata.drop_all(conn)
         projection.metadata.create_all(conn)
         conn.execute(projection_tracking.delete().where(projection_tracking.c.name == projection.name))

@@ -24,7 +24,7 @@ def readyz() -> tuple[Response, int]:
         with services().engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         head = services().app.recorder.max_notification_id() or 0
-        positions = {name: services().projections.position(name) for name in services().projections.projections}
+        positions = services().projections.positions()
     except Exception as error:
         return jsonify(status="database unreachable", error=type(error).__name__), 503
     behind = {name: head - position for name, position in positions.items() if head - position > READY_LAG}
