@@ -17,7 +17,7 @@ from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
 from tracker.credentials import Credentials
 from tracker.ledger import Ledger
-from tracker.persistence import create_database_engine, eventsourcing_env
+from tracker.persistence import create_database_engine, eventsourcing_env, schema_lock
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
 from tracker.projections.runner import ProjectionRunner
@@ -78,18 +78,20 @@ def build_services(
     settings = settings or Settings.from_env()
     engine = create_database_engine(settings.database_url)
     master_key = master_key or MasterKey.load(os.environ.get("TRACKER_MASTER_KEY"), settings.master_key_file)
-    key_store = KeyStore(engine, master_key)
-    app = Tracker(
-        {**eventsourcing_env(settings.database_url), **AGGREGATE_CACHE},
-        sealer=Sealer(key_store),
-        access_log=AccessLog(engine),
-        credentials=Credentials(engine),
-        clock=clock,
-    )
-    projections = ProjectionRunner(app, engine, all_projections())
+    with schema_lock(engine):  # processes starting together create tables one at a time
+        key_store = KeyStore(engine, master_key)
+        app = Tracker(
+            {**eventsourcing_env(settings.database_url), **AGGREGATE_CACHE},
+            sealer=Sealer(key_store),
+            access_log=AccessLog(engine),
+            credentials=Credentials(engine),
+            clock=clock,
+        )
+        projections = ProjectionRunner(app, engine, all_projections())
+        ledger = Ledger(engine, settings.signing_key_file)
     if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":
         # A separate `tracker projector` applies the log: wait for it, so a user still sees their own write.
         app.after_save.append(lambda: projections.wait_for(app.recorder.max_notification_id() or 0, timeout=10))
     elif project_synchronously:
         app.after_save.append(projections.catch_up)
-    return Services(settings, engine, key_store, app, projections, Ledger(engine, settings.signing_key_file))
+    return Services(settings, engine, key_store, app, projections, ledger)

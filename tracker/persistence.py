@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,6 +46,33 @@ def eventsourcing_env(database_url: str) -> dict[str, str]:
             "POSTGRES_LOCK_TIMEOUT": "30",
         }
     raise BadDatabaseURL(f"unsupported database {backend!r}: use sqlite:///PATH or postgresql://USER:PW@HOST/DB")
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Serialise creating tables across processes that start together (gunicorn workers and the projector).
+
+    Checking that a table exists and then creating it is not atomic: two processes starting on a fresh database
+    both see it missing, and the second fails ("table ... already exists"; on PostgreSQL also "tuple concurrently
+    updated" from eventsourcing's CREATE OR REPLACE FUNCTION). One process at a time sets up: PostgreSQL holds a
+    session-level advisory lock, SQLite a lock file beside the database.
+    """
+    if engine.dialect.name == "sqlite":
+        with open(f"{engine.url.database}.schema-lock", "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file is closed
+            yield
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))
+            conn.commit()
+
+
+SCHEMA_LOCK_KEY = 0x7472_6163_6B65_72  # "tracker": one advisory-lock key for this application's schema
 
 
 def create_database_engine(database_url: str) -> Engine:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -105,3 +108,39 @@ def test_a_read_model_transaction_does_not_wait_for_the_disk_and_leaves_other_wr
     with write_transaction(engine) as conn:
         assert conn.exec_driver_sql(setting).scalar() == durable
     assert durable == (2 if sqlite else "on")
+
+
+STARTER = """
+import sys, time
+from tracker.bootstrap import build_services
+start_at = float(sys.argv[1])
+time.sleep(max(0.0, start_at - time.time()))
+services = build_services(project_synchronously=False)
+print(services.projections.positions()["commitments"])
+services.close()
+"""
+
+
+def test_processes_starting_together_on_a_fresh_database_all_start(settings, master_key):
+    # given a fresh database and four processes (web workers and a projector) due to start at the same moment
+    master_key.write(settings.master_key_file)
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": settings.database_url,
+        "TRACKER_INSTANCE_DIR": str(settings.instance_dir),
+    }
+    start_at = time.time() + 3.0
+    # when they all create their tables at once
+    starters = [
+        subprocess.Popen(
+            [sys.executable, "-c", STARTER, str(start_at)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outcomes = [(starter.wait(timeout=120), *starter.communicate()) for starter in starters]
+    # then every one of them started, with the read models at the start of the log
+    assert [(code, out.strip()) for code, out, _ in outcomes] == [(0, "0")] * 4, [err for _, _, err in outcomes]
