@@ -19,9 +19,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import build, generate
 
+from tracker.rebuild import rebuild
 
-def measure(database_url: str, instance: str) -> dict[str, float]:
-    """In a fresh process (so peak memory is this work's own): read the whole log, then rebuild every model."""
+
+def measure(database_url: str, instance: str, workers: int = 1) -> dict[str, float]:
+    """In a fresh process (so peak memory is this work's own): read the whole log, then rebuild every model, in
+    this process or in `workers` processes (tracker.rebuild), each with its own peak memory."""
     services = build(database_url, Path(instance), project_synchronously=False)
     app = services.app
     head = app.recorder.max_notification_id()
@@ -33,16 +36,18 @@ def measure(database_url: str, instance: str) -> dict[str, float]:
     read_seconds = time.perf_counter() - started
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    services.projections.rebuild()
+    groups = rebuild(services, workers=workers)
     rebuild_seconds = time.perf_counter() - started
     read_models = len(services.projections.projections)
     services.close()
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     return {
         "events": head,
         "read_per_s": head / read_seconds,
         "rebuild_per_s": head / rebuild_seconds,
         "read_models": read_models,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "processes": len(groups),
+        "peak_rss_mb": peak / 1024,
         "rss_before_rebuild_mb": rss_before / 1024,
     }
 
@@ -52,9 +57,10 @@ def main() -> None:
     parser.add_argument("--teams", type=int, nargs="+", default=[10, 20, 40])
     parser.add_argument("--years", type=int, default=2)
     parser.add_argument("--measure", nargs=2, metavar=("URL", "INSTANCE"), help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help="processes rebuilding groups of read models")
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(*args.measure)))
+        print(json.dumps(measure(*args.measure, workers=args.workers)))
         return
     print("| teams | events | raw read (events/s) | rebuild of all read models (events/s) | ratio | peak RSS |")
     print("| --- | --- | --- | --- | --- | --- |")

@@ -183,8 +183,16 @@ def projector(poll: float, exit_when_idle: bool) -> None:
 
 @projections.command()
 @click.argument("name", required=False)
-def rebuild(name: str | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes, each rebuilding a group of read models. Default: one per core (up to 4) on PostgreSQL, "
+    "1 on SQLite (one writer at a time).",
+)
+def rebuild(name: str | None, workers: int | None) -> None:
     """Drop and rebuild one read model (or all) from the log, in batches."""
+    from tracker.rebuild import RebuildFailed, default_workers, groups_of, rebuild
+
     services = _services(project_synchronously=False)
     try:
         names = [name] if name else list(services.projections.projections)
@@ -192,9 +200,12 @@ def rebuild(name: str | None) -> None:
         if unknown:
             raise DomainError(f"no projection named {', '.join(sorted(unknown))}", "name")
         total = services.app.recorder.max_notification_id() or 0
-        click.echo(f"rebuilding {', '.join(names)} (the log is read once for all of them)", err=True)
+        for group in groups_of(names, workers or default_workers(services)):
+            click.echo(f"rebuilding {', '.join(group)} (the log is read once for all of them)", err=True)
         with click.progressbar(length=total, label="events", file=sys.stderr) as bar:
-            services.projections.rebuild(names, progress=bar.update)
+            rebuild(services, names, workers=workers or default_workers(services), progress=bar.update)
+    except RebuildFailed as error:
+        raise click.ClickException(str(error)) from error
     finally:
         services.close()
 

@@ -17,7 +17,7 @@ from eventsourcing.persistence import StoredEvent
 from tests.story import BY, add_member, register_team, tell_story
 from tracker.bootstrap import build_services
 from tracker.confidentiality import MasterKey, MasterKeyError
-from tracker.persistence import write_transaction
+from tracker.persistence import RELAXED_CHECKPOINT_PAGES, create_database_engine, write_transaction
 
 
 def test_a_long_lived_team_is_snapshotted_and_reloads_the_same(services):
@@ -108,6 +108,21 @@ def test_a_read_model_transaction_does_not_wait_for_the_disk_and_leaves_other_wr
     with write_transaction(engine) as conn:
         assert conn.exec_driver_sql(setting).scalar() == durable
     assert durable == (2 if sqlite else "on")
+
+
+def test_a_read_model_transaction_on_sqlite_checkpoints_rarely_and_only_inside_it(tmp_path):
+    # (checkpoints of a write-ahead log file are SQLite's: PostgreSQL has no such setting per transaction)
+    engine = create_database_engine(f"sqlite:///{tmp_path / 'tracker.sqlite3'}")
+    # given SQLite's default: copy the write-ahead log into the database every 1,000 pages
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+    # when a read model's transaction runs, it leaves the copy until the log holds 80 MB
+    with write_transaction(engine, wait_for_disk=False) as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == RELAXED_CHECKPOINT_PAGES
+    # then saves of the event log, on the pooled connections, checkpoint as often as before
+    with write_transaction(engine) as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+    engine.dispose()
 
 
 STARTER = """

@@ -83,6 +83,10 @@ def test_projections_rebuild_reports_progress(environment):
     result = tracker(environment, "projections", "rebuild")
     assert result.returncode == 0, result.stderr
     assert "event_index" in result.stderr and "team_directory" in result.stderr
+    # and with two processes, each rebuilds its own group of read models
+    result = tracker(environment, "projections", "rebuild", "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("rebuilding ") == 2
 
 
 def _first_confidential_commitment(environment):

@@ -9,6 +9,7 @@ from tests.story import tell_long_story
 from tracker.projections import all_projections
 from tracker.projections import runner as runner_module
 from tracker.projections.runner import PositionMoved, projection_tracking
+from tracker.rebuild import groups_of, rebuild
 
 READ_MODELS = [projection.name for projection in all_projections()]
 
@@ -94,3 +95,33 @@ def test_a_batch_whose_position_moved_meanwhile_is_rolled_back(services, monkeyp
         runner._apply_batch([runner.projections["team_directory"]])
     monkeypatch.undo()
     assert rows_of(services.engine, runner.projections["team_directory"]) == before
+
+
+def test_read_models_are_split_into_groups_of_about_equal_cost():
+    # given the eight read models and two, three or more processes than read models
+    for workers in (1, 2, 3, 20):
+        # when they are grouped for a rebuild
+        groups = groups_of(READ_MODELS, workers)
+        # then each read model is in exactly one group, and there are no more groups than processes
+        assert sorted(name for group in groups for name in group) == sorted(READ_MODELS)
+        assert len(groups) == min(workers, len(READ_MODELS))
+    # and two groups share the heaviest read models out
+    first, second = groups_of(READ_MODELS, 2)
+    assert ("merkle_tree" in first) != ("merkle_tree" in second)
+    assert ("commitments" in first) != ("commitments" in second)
+
+
+def test_a_rebuild_in_two_processes_equals_the_incremental_read_models(services):
+    # given a year of a team's life, projected as it was recorded
+    tell_long_story(services.app)
+    runner = services.projections
+    recorded = {name: rows_of(services.engine, projection) for name, projection in runner.projections.items()}
+    head = services.app.recorder.max_notification_id()
+    shown = []
+    # when every read model is rebuilt by two processes, each applying the log to its group
+    groups = rebuild(services, workers=2, progress=shown.append)
+    # then the work was shared, each read model is the same row for row, and progress reached the head of the log
+    assert len(groups) == 2
+    assert {name: rows_of(services.engine, projection) for name, projection in runner.projections.items()} == recorded
+    assert set(runner.positions().values()) == {head}
+    assert sum(shown) == head

@@ -13,7 +13,7 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 from sqlalchemy import BigInteger, Column, Connection, Engine, Integer, MetaData, String, Table, insert, select, update
 
-from tracker.persistence import write_transaction
+from tracker.persistence import checkpoint, write_transaction
 from tracker.projections.batch import apply_events
 
 tracking_metadata = MetaData()
@@ -82,6 +82,8 @@ class ProjectionRunner:
             except PositionMoved:
                 continue
             if count == 0:
+                if read >= BATCH_SIZE:
+                    checkpoint(self.engine)  # a rebuild's last pages, before a user's save would copy them
                 return read
             read += count
             if progress:
@@ -98,10 +100,14 @@ class ProjectionRunner:
             time.sleep(0.02)
 
     def rebuild(self, names: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> int:
+        self.reset(names)
+        return self.catch_up(names, progress)
+
+    def reset(self, names: Sequence[str] | None = None) -> None:
+        """Empty the read models and put them back at the start of the log, all in one transaction."""
         with write_transaction(self.engine, wait_for_disk=False) as conn:
             for name in names or list(self.projections):
                 self._reset(self.projections[name], conn)
-        return self.catch_up(names, progress)
 
     def _apply_batch(self, projections: Sequence[Projection]) -> int:
         """Read the next batch once, decode each event once, and apply it to every projection in one transaction."""
