@@ -56,18 +56,25 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     if not rows:
         return
     sql, values = _insert_plan(table, tuple(rows[0]), conn.dialect)
+    if conn.dialect.name == "postgresql":
+        # COPY: one statement streams every row; the server parses and plans nothing per row (bench/run.py)
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(values(row))
+        return
     conn.exec_driver_sql(sql, [values(row) for row in rows])
 
 
 @cache
 def _insert_plan(table: Table, names: tuple[str, ...], dialect: Dialect) -> tuple[str, Callable[[Any], tuple]]:
-    """The INSERT, and a function from a row to its parameters that converts only the columns that need it."""
+    """The INSERT (PostgreSQL: the COPY), and a function from a row to its values that converts only the columns
+    that need it."""
     quote = dialect.identifier_preparer.quote
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
-        f"VALUES ({', '.join([marker] * len(names))})"
-    )
+    columns = ", ".join(quote(name) for name in names)
+    if dialect.name == "postgresql":
+        sql = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+    else:
+        sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({', '.join(['?'] * len(names))})"
     processors = [table.c[name].type.bind_processor(dialect) for name in names]
     converted = [(i, p) for i, p in enumerate(processors) if p is not None]
     get = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
