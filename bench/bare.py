@@ -13,10 +13,16 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 from sqlalchemy import text
 
+from tracker.domain.ids import new_id
 from tracker.persistence import create_database_engine, eventsourcing_env, is_sqlite
 
 
 class Record(Aggregate):
+    @staticmethod
+    def create_id(*_: Any, **__: Any) -> UUID:
+        """The same kind of id the tracker gives its aggregates (time-ordered), so both saves insert alike."""
+        return new_id()
+
     @event("Created")
     def __init__(self, payload: str) -> None:
         self.payload = payload

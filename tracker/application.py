@@ -9,7 +9,7 @@ from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar
-from uuid import UUID, uuid4
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
@@ -32,6 +32,7 @@ from tracker.domain.errors import (
     ReasonRequired,
     TeamCodeTaken,
 )
+from tracker.domain.ids import new_id
 from tracker.domain.user import NO_TEAM
 from tracker.domain.values import (
     AgeBand,
@@ -124,7 +125,7 @@ class Tracker(Application[UUID]):
             if self._exists(TeamCode, TeamCode.id_for(team_code)):
                 raise TeamCodeTaken(f"the team code {team_code} is taken; choose another")
             team = Team.register(
-                team_id=uuid4(),
+                team_id=new_id(),
                 name=name,
                 code=team_code,
                 kind=team_kind,
@@ -173,7 +174,7 @@ class Tracker(Application[UUID]):
         def work() -> Outcome:
             team = self._get(Team, team_id)
             stamp = Stamp(joined_on, by)
-            member_id = uuid4()
+            member_id = new_id()
             team.add_member(member_id=member_id, name=name, stamp=stamp, **values)
             return Outcome([team], {"id": member_id}, team.id, stamp)
 
@@ -244,7 +245,7 @@ class Tracker(Application[UUID]):
             team = self._read(Team, team_id)
             for visiting_id in visiting:
                 self._read(Team, visiting_id)
-            meeting_id = uuid4()
+            meeting_id = new_id()
             self.sealer.new_item(meeting_id)
             stamp = Stamp(held_on, by)
             meeting = Meeting.hold(
@@ -701,7 +702,7 @@ class Tracker(Application[UUID]):
         for index, draft in enumerate(drafts):
             text = _text(draft.text, f"decisions[{index}].text", SHORT_TEXT)
             visibility = parse(Visibility, draft.visibility, f"decisions[{index}].visibility")
-            decision_id = uuid4()
+            decision_id = new_id()
             self.sealer.new_item(decision_id)
             meeting.record_decision(
                 decision_id=decision_id, text=self.sealer.seal(decision_id, text), visibility=visibility, stamp=stamp
@@ -722,7 +723,7 @@ class Tracker(Application[UUID]):
         description = _text(draft.description, "description", SHORT_TEXT)
         body = _text(draft.owner_body, "owner_body", SHORT_TEXT) if draft.owner_body else None
         return Commitment.make(
-            commitment_id=uuid4(),
+            commitment_id=new_id(),
             team=team,
             meeting=meeting,
             decision_id=decision_id,
