@@ -301,6 +301,18 @@ def create_token(username: str) -> None:
         services.close()
 
 
+@tokens.command("revoke")
+@click.argument("username")
+def revoke_tokens(username: str) -> None:
+    """Revoke every API token of a user (a lost laptop, a secretary who left); new ones can be created after."""
+    services = _services(project_synchronously=False)
+    try:
+        user = services.app.user_named(username)
+        click.echo(f"revoked {services.app.credentials.revoke_tokens(user.id)} API token(s) of {user.username}")
+    finally:
+        services.close()
+
+
 @main.group()
 def keys() -> None:
     """The data keys and the master key that wraps them."""

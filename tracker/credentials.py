@@ -88,13 +88,14 @@ class Credentials:
             ).scalar()
         return UUID(user_id) if user_id else None
 
-    def revoke_tokens(self, user_id: UUID) -> None:
+    def revoke_tokens(self, user_id: UUID) -> int:
+        """Revoke every token of the user still in force; returns how many were."""
         with self.engine.begin() as conn:
-            conn.execute(
+            return conn.execute(
                 update(api_tokens)
                 .where(api_tokens.c.user_id == user_id.hex, api_tokens.c.revoked_at.is_(None))
                 .values(revoked_at=datetime.now(UTC))
-            )
+            ).rowcount
 
 
 def _digest(token: str) -> str:

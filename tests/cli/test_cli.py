@@ -202,6 +202,16 @@ def test_users_and_tokens_are_created_on_the_command_line(environment):
         assert services.app.authenticate("gulnara", "a long enough password") is None
     finally:
         services.close()
+    # her laptop is lost: an admin revokes her tokens, and the token no longer opens the API
+    revoked = tracker(environment, "tokens", "revoke", "gulnara")
+    assert revoked.returncode == 0 and "revoked 1 API token(s) of gulnara" in revoked.stdout
+    services = build_services(Settings.from_env(environment), master_key=_master_key(environment))
+    try:
+        assert services.app.credentials.user_for_token(token) is None
+    finally:
+        services.close()
+    nobody = tracker(environment, "tokens", "revoke", "no_such_user")
+    assert nobody.returncode == 1 and "Traceback" not in nobody.stderr
 
 
 def test_an_auditor_s_command_line_prove_check_verify_export_import(environment, tmp_path):
