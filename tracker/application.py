@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.utils import get_topic
 
 from tracker.access_log import AccessLog
-from tracker.confidentiality import Sealer
+from tracker.confidentiality import RECORDERS_WITH_KEYS, Sealer
 from tracker.credentials import Credentials
 from tracker.domain import Commitment, Meeting, Receipt, Stamp, Team, TeamCode, User
 from tracker.domain.access import PUBLIC, Viewer
@@ -84,7 +84,13 @@ class Tracker(Application[UUID]):
         credentials: Credentials,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        super().__init__(env)
+        env = dict(env or {})
+        recorder = RECORDERS_WITH_KEYS.get(env.get("PERSISTENCE_MODULE", ""))
+        if recorder is None:
+            raise ValueError("the tracker's log needs eventsourcing.sqlite or eventsourcing.postgres")
+        super().__init__({**env, "APPLICATION_RECORDER_TOPIC": get_topic(recorder)})
+        if not isinstance(self.recorder, recorder):  # a command's data keys would be dropped
+            raise TypeError(f"the log's recorder must be {recorder.__name__}, not {type(self.recorder).__name__}")
         self.sealer = sealer
         self.clock = clock or (lambda: datetime.now(UTC))
         self.after_save: list[Callable[[], None]] = []
@@ -637,7 +643,7 @@ class Tracker(Application[UUID]):
             if receipt_id is not None and (earlier := self._earlier_result(receipt_id, command)) is not None:
                 return earlier
             try:
-                with self.sealer.command():
+                with self.sealer.command() as new_keys:
                     outcome = work()
             except DomainError:
                 # A repeat of the key may have been refused only because its first sending just landed.
@@ -655,7 +661,7 @@ class Tracker(Application[UUID]):
                     )
                 )
             try:
-                self.save(*outcome.aggregates)
+                self.save(*outcome.aggregates, data_keys=self.sealer.key_store.rows(new_keys))
             except IntegrityError:
                 time.sleep(random.uniform(0, 0.005 * 2**attempt))
                 continue

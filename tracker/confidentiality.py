@@ -6,16 +6,19 @@ import base64
 import os
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from sqlalchemy import Column, Engine, LargeBinary, MetaData, String, Table, insert, select, update
 
 from tracker.domain.errors import DomainError
@@ -97,6 +100,8 @@ class KeyStore:
         self.engine = engine
         self.master_key = master_key
         key_store_metadata.create_all(engine)
+        # the column's own conversion, so rows written beside the log read back like any other
+        self._stored_time = data_keys.c.created_at.type.bind_processor(engine.dialect) or (lambda value: value)
         self._check_master_key()
 
     def _check_master_key(self) -> None:
@@ -125,8 +130,9 @@ class KeyStore:
         return key
 
     def store(self, keys: dict[UUID, bytes]) -> None:
-        """Write new data keys, wrapped, in one transaction, before the events sealed with them are saved (whose
-        commit makes these keys durable too: see write_transaction)."""
+        """Write new data keys, wrapped, in one transaction of their own, before the events sealed with them are
+        saved (whose commit makes these keys durable too: see write_transaction). A command's keys go with its
+        events instead (`rows`)."""
         now = datetime.now(UTC)
         with write_transaction(self.engine, wait_for_disk=False) as conn:
             conn.execute(
@@ -136,6 +142,12 @@ class KeyStore:
                     for key_id, key in keys.items()
                 ],
             )
+
+    def rows(self, keys: dict[UUID, bytes]) -> list[tuple[str, bytes, Any]]:
+        """New data keys, wrapped, as rows of `data_keys` for the log's recorder to insert in the transaction that
+        saves the events sealed with them (RecorderWithKeys): both commit, or neither."""
+        now = self._stored_time(datetime.now(UTC))
+        return [(key_id.hex, aes_key_wrap(self.master_key.key, key), now) for key_id, key in keys.items()]
 
     def get(self, key_id: UUID) -> bytes | None:
         """The data key, or None if there never was one; raises KeyErased if it was destroyed."""
@@ -229,7 +241,7 @@ class Sealer:
     """Seals and opens free text: AES-256-GCM under the item's data key, bound to the key id.
 
     Inside `command()`, keys are looked up once per command, and the keys of items the command creates are
-    written together, in one transaction, when the command's work is done and before its events are saved.
+    handed back to be written in the transaction that saves the command's events (KeyStore.rows).
     """
 
     def __init__(self, key_store: KeyStore) -> None:
@@ -237,12 +249,11 @@ class Sealer:
         self._command = threading.local()
 
     @contextmanager
-    def command(self) -> Iterator[None]:
+    def command(self) -> Iterator[dict[UUID, bytes]]:
+        """Seal within one command; yields the keys of the items it creates, to be saved with its events."""
         self._command.keys, self._command.new = {}, {}
         try:
-            yield
-            if self._command.new:
-                self.key_store.store(self._command.new)
+            yield self._command.new
         finally:
             del self._command.keys, self._command.new
 
@@ -320,3 +331,34 @@ def parse_sealed(sealed: str) -> tuple[UUID, bytes]:
     if prefix != SEAL_PREFIX:
         raise ValueError(f"unknown sealed text format {prefix!r}")
     return UUID(hex=key_hex), base64.b64decode(payload)
+
+
+class SQLiteRecorderWithKeys(SQLiteApplicationRecorder):
+    """eventsourcing's SQLite recorder, also inserting a command's new data keys (`save(..., data_keys=rows)`) in
+    the transaction that inserts its events: an event is never stored without the key to its text, and a key is
+    never stored for events that were not."""
+
+    def _insert_events(
+        self, c: Any, stored_events: Sequence[Any], *, data_keys: Sequence[tuple] = (), **kwargs: Any
+    ) -> Any:
+        if data_keys:
+            c.executemany("INSERT INTO data_keys (key_id, wrapped, created_at) VALUES (?, ?, ?)", data_keys)
+        return super()._insert_events(c, stored_events, **kwargs)
+
+
+class PostgresRecorderWithKeys(PostgresApplicationRecorder):
+    """eventsourcing's PostgreSQL recorder, with a command's new data keys in the same transaction (and the same
+    pipeline) as its events: see SQLiteRecorderWithKeys."""
+
+    def _insert_events(
+        self, curs: Any, stored_events: Sequence[Any], *, data_keys: Sequence[tuple] = (), **kwargs: Any
+    ) -> None:
+        if data_keys:
+            curs.executemany("INSERT INTO data_keys (key_id, wrapped, created_at) VALUES (%s, %s, %s)", data_keys)
+        super()._insert_events(curs, stored_events, **kwargs)
+
+
+RECORDERS_WITH_KEYS = {
+    "eventsourcing.sqlite": SQLiteRecorderWithKeys,
+    "eventsourcing.postgres": PostgresRecorderWithKeys,
+}

@@ -115,7 +115,7 @@ def write_transaction(engine: Engine, wait_for_disk: bool = True) -> Iterator[Co
     commits, whole. Both databases write one sequential journal, so the next commit that does wait (every save of
     the log) makes all earlier ones durable too. Used where that is safe:
     - read models, whose rows and log position commit together and are applied again from the log;
-    - new data keys, written just before the events sealed with them are saved.
+    - data keys made outside a command (a command's own go in the transaction that saves its events).
     On SQLite such commits also leave the checkpoint (copying the write-ahead log into the database, which waits
     for the disk) until the log holds RELAXED_CHECKPOINT_PAGES: a rebuild then checkpoints every 80 MB, not
     every 4 MB, and a page changed by many batches is copied once (measured: 7-10% faster on 820k events).

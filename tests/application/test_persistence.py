@@ -12,11 +12,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from tests.story import BY, add_member, register_team, tell_story
 from tracker.bootstrap import build_services
 from tracker.confidentiality import MasterKey, MasterKeyError
+from tracker.domain.errors import ConcurrentEditConflict
+from tracker.drafts import DecisionDraft
 from tracker.persistence import RELAXED_CHECKPOINT_PAGES, create_database_engine, write_transaction
 
 
@@ -159,3 +161,50 @@ def test_processes_starting_together_on_a_fresh_database_all_start(settings, mas
     outcomes = [(starter.wait(timeout=120), *starter.communicate()) for starter in starters]
     # then every one of them started, with the read models at the start of the log
     assert [(code, out.strip()) for code, out, _ in outcomes] == [(0, "0")] * 4, [err for _, _, err in outcomes]
+
+
+def _counts(services):
+    from sqlalchemy import func, select
+
+    from tracker.confidentiality import data_keys
+
+    with services.engine.connect() as conn:
+        keys = conn.execute(select(func.count()).select_from(data_keys)).scalar_one()
+    return keys, services.app.recorder.max_notification_id()
+
+
+def test_a_command_s_data_keys_are_saved_with_its_events_or_not_at_all(services, monkeypatch):
+    # given a team, and a store that refuses every save of the log (another writer always got there first)
+    team_id = register_team(services.app)
+    chair = add_member(services.app, team_id, "Айгүл Осмонова", "womens_committee", "female", "45_59")
+    before = _counts(services)
+    recorder = services.app.recorder
+
+    def refused(*args, **kwargs):
+        raise IntegrityError("another writer saved first")
+
+    meeting = dict(
+        held_on=date(2015, 3, 12),
+        kind="regular",
+        place="Айыл өкмөтү",
+        attendee_ids=[chair],
+        guests_female=0,
+        guests_male=0,
+        agenda=["Көчө жарыгы"],
+        minutes="Протокол",
+        decisions=[DecisionDraft("Жарык орнотуу", "confidential", [])],
+        by=BY,
+    )
+    with monkeypatch.context() as patch:
+        eventsourcing_s_own = type(recorder).__bases__[0]  # ours adds the keys, then calls it for the events
+        patch.setattr(eventsourcing_s_own, "_insert_events", refused)
+        # when a meeting with sealed minutes and a decision is recorded, it is refused
+        with pytest.raises(ConcurrentEditConflict):
+            services.app.record_meeting(team_id, **meeting)
+    # then neither its events nor the keys made for its text were stored
+    assert _counts(services) == before
+    # and once the log takes saves again, events and keys (the meeting's and the decision's) are stored together
+    recorded = services.app.record_meeting(team_id, **meeting)
+    keys, head = _counts(services)
+    assert keys == before[0] + 2 and head > before[1]
+    assert services.app.sealer.open(services.app.meeting(recorded.id).minutes) == "Протокол"
