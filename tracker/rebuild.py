@@ -20,7 +20,7 @@ from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
 
-# Relative cost of applying the whole log to a read model, measured on PostgreSQL (bench/run.py); others: 0.5.
+# Relative cost of applying the whole log to each read model (its share of a timed rebuild); others: 0.5.
 COST = {"merkle_tree": 3.0, "commitments": 3.0, "event_index": 2.0, "meetings": 1.5}
 
 
