@@ -52,8 +52,11 @@ HOW_TO_READ = [
     "  the team's log folded and the whole body rendered.",
     "- eventsourcing's bare save writes into a log as long as the data set's, in the same database: its table is",
     "  first filled with a copy of every stored event (bench/bare.py), so both saves insert into indexes of the",
-    "  same depth. The application also writes one data key per confidential-capable item (crypto-shredding).",
-    "- Rebuild reads the log once for all eight read models; the raw read decodes the same events once.",
+    "  same depth. The application also writes one data key per confidential-capable item (crypto-shredding), "
+    "in the same transaction as the events. Both give new aggregates time-ordered ids (UUID version 7).",
+    "- Rebuild in one process reads the log once for all eight read models; in two processes (tracker.rebuild, "
+    "PostgreSQL's default on 2 cores) each reads it once for its group. The raw read decodes the same events "
+    "once, in one process; it varies from run to run by up to a third, and the ratio with it.",
     "- Data sets are made once by bench/generate.py and kept (var/bench/, databases tracker_bench_NxY); each run",
     "  records its measured meetings into a team of its own, which the team counts include.",
     "",
