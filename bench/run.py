@@ -41,6 +41,7 @@ from generate import build, generate_in_parallel
 from sqlalchemy import create_engine, text
 
 from tracker.persistence import is_sqlite
+from tracker.rebuild import default_workers
 
 ROOT = Path(__file__).resolve().parents[1]
 WRK_SCRIPT = Path(__file__).parent / "percentiles.lua"
@@ -138,8 +139,7 @@ def measure_database(name: str, small: DataSet, large: DataSet, args: argparse.N
 
 def _rebuild_beside_read(results: Results, data_set: DataSet) -> None:
     """In one process, and (PostgreSQL) as `tracker projections rebuild` does by default: one process per core."""
-    workers = [1] if data_set.url.startswith("sqlite") else [1, min(4, os.cpu_count() or 1)]
-    for count in sorted(set(workers)):
+    for count in sorted({1, default_workers(data_set.url)}):
         out = subprocess.run(
             [
                 sys.executable,

@@ -200,10 +200,11 @@ def rebuild(name: str | None, workers: int | None) -> None:
         if unknown:
             raise DomainError(f"no projection named {', '.join(sorted(unknown))}", "name")
         total = services.app.recorder.max_notification_id() or 0
-        for group in groups_of(names, workers or default_workers(services)):
+        workers = workers or default_workers(services.settings.database_url)
+        for group in groups_of(names, workers):
             click.echo(f"rebuilding {', '.join(group)} (the log is read once for all of them)", err=True)
         with click.progressbar(length=total, label="events", file=sys.stderr) as bar:
-            rebuild(services, names, workers=workers or default_workers(services), progress=bar.update)
+            rebuild(services, names, workers=workers, progress=bar.update)
     except RebuildFailed as error:
         raise click.ClickException(str(error)) from error
     finally:

@@ -145,7 +145,8 @@ class KeyStore:
 
     def rows(self, keys: dict[UUID, bytes]) -> list[tuple[str, bytes, Any]]:
         """New data keys, wrapped, as rows of `data_keys` for the log's recorder to insert in the transaction that
-        saves the events sealed with them (RecorderWithKeys): both commit, or neither."""
+        saves the events sealed with them (SQLiteRecorderWithKeys, PostgresRecorderWithKeys): both commit, or
+        neither."""
         now = self._stored_time(datetime.now(UTC))
         return [(key_id.hex, aes_key_wrap(self.master_key.key, key), now) for key_id, key in keys.items()]
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
+from tracker.persistence import is_sqlite
 
 # Relative cost of applying the whole log to each read model (its share of a timed rebuild); others: 0.5.
 COST = {"merkle_tree": 3.0, "commitments": 3.0, "event_index": 2.0, "meetings": 1.5}
@@ -28,8 +29,9 @@ class RebuildFailed(Exception):
     """A process rebuilding a group of read models stopped before the end of the log."""
 
 
-def default_workers(services: Services) -> int:
-    if services.engine.dialect.name == "sqlite":
+def default_workers(database_url: str) -> int:
+    """One process per core (at most 4) on PostgreSQL; one on SQLite, which has one writer at a time."""
+    if is_sqlite(database_url):
         return 1
     return max(1, min(4, os.cpu_count() or 1))
 

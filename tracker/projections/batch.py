@@ -48,7 +48,8 @@ class Rows:
 
 
 def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """One INSERT for many rows of the same columns, each value converted by its column type's bind processor.
+    """One statement for many rows of the same columns (INSERT; COPY on PostgreSQL), each value converted by its
+    column type's bind processor.
 
     The same conversions SQLAlchemy's executemany makes, without its generic per-row parameter assembly, which
     costs more than the database's own work when a read model is rebuilt (bench/projections.py).
