@@ -16,7 +16,7 @@ from pathlib import Path
 from tracker.bootstrap import build_services
 from tracker.confidentiality import MasterKey, Sealer
 from tracker.config import Settings
-from tracker.drafts import CommitmentDraft, DecisionDraft
+from tracker.application.drafts import CommitmentDraft, DecisionDraft
 
 
 class IdentitySealer(Sealer):

@@ -22,7 +22,7 @@ from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
 from tracker.domain.errors import InvalidValue
-from tracker.drafts import CommitmentDraft, DecisionDraft
+from tracker.application.drafts import CommitmentDraft, DecisionDraft
 
 COUNTRIES = ("KG", "TJ", "UZ")
 SECTORS = (

@@ -7,7 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from tracker.application import Tracker
-from tracker.drafts import CommitmentDraft, DecisionDraft, MeetingRecorded
+from tracker.application.drafts import CommitmentDraft, DecisionDraft, MeetingRecorded
 
 BY = "cli:test"
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from tracker.application import Tracker
-from tracker.drafts import CommitmentDraft, DecisionDraft
+from tracker.application.drafts import CommitmentDraft, DecisionDraft
 
 
 @dataclass(frozen=True)

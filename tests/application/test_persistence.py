@@ -15,10 +15,10 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from tests.story import BY, add_member, register_team, tell_story
+from tracker.application.drafts import DecisionDraft
 from tracker.bootstrap import build_services
 from tracker.confidentiality import MasterKey, MasterKeyError
 from tracker.domain.errors import ConcurrentEditConflict
-from tracker.drafts import DecisionDraft
 from tracker.persistence import RELAXED_CHECKPOINT_PAGES, create_database_engine, write_transaction
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from tests.story import BY, add_member, register_team, tell_story
+from tracker.application.drafts import CommitmentDraft, DecisionDraft
 from tracker.bootstrap import build_services
 from tracker.domain import Stamp, Team
 from tracker.domain.errors import (
@@ -19,7 +20,6 @@ from tracker.domain.errors import (
     ReasonRequired,
     TeamCodeTaken,
 )
-from tracker.drafts import CommitmentDraft, DecisionDraft
 
 
 def test_recording_a_meeting_saves_all_its_events_in_one_write(services):

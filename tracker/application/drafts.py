@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 
@@ -28,3 +29,7 @@ class MeetingRecorded:
     id: UUID
     decision_ids: list[UUID]
     commitment_ids: list[UUID]
+
+    @classmethod
+    def from_answer(cls, answer: dict[str, Any]) -> MeetingRecorded:
+        return cls(answer["id"], list(answer["decision_ids"]), list(answer["commitment_ids"]))

@@ -1,0 +1,149 @@
+"""Commands on meetings and their decisions: record a meeting (with decisions and commitments), late decisions,
+corrections of the minutes, annulment, and changes of visibility."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from tracker.application import inputs
+from tracker.application.drafts import DecisionDraft, MeetingRecorded
+from tracker.application.unit_of_work import Save, command
+from tracker.domain import Commitment, Meeting, Stamp, Team
+from tracker.domain.errors import DomainError
+from tracker.domain.ids import new_id
+from tracker.domain.values import MeetingKind, Visibility, parse
+
+
+class MeetingCommands:
+    @command(answer=MeetingRecorded.from_answer)
+    def record_meeting(
+        self: Any,
+        team_id: UUID,
+        *,
+        held_on: date,
+        kind: str,
+        place: str,
+        by: str,
+        attendee_ids: Iterable[UUID] = (),
+        guests_female: int = 0,
+        guests_male: int = 0,
+        visiting_team_ids: Iterable[UUID] = (),
+        agenda: Iterable[str] = (),
+        minutes: str = "",
+        minutes_visibility: str = Visibility.TEAM,
+        decisions: Iterable[DecisionDraft] = (),
+    ) -> Save:
+        """Record a held meeting with its decisions and commitments, all in one atomic write."""
+        meeting_kind = parse(MeetingKind, kind, "kind")
+        visibility = parse(Visibility, minutes_visibility, "minutes_visibility")
+        agenda_items = [inputs.text(item, "agenda") for item in agenda if item.strip()]
+        minutes_text = inputs.text(minutes, "minutes", inputs.LONG_TEXT, required=False)
+        team = self._read(Team, team_id)
+        visiting = [self._read(Team, visiting_id).id for visiting_id in visiting_team_ids]
+        meeting_id, stamp = new_id(), Stamp(held_on, by)
+        self.sealer.new_item(meeting_id)
+        meeting = Meeting.hold(
+            meeting_id=meeting_id,
+            team=team,
+            kind=meeting_kind,
+            place=place,
+            attendee_ids=list(attendee_ids),
+            guests_female=guests_female,
+            guests_male=guests_male,
+            visiting_team_ids=visiting,
+            agenda=[self.sealer.seal(meeting_id, item) for item in agenda_items],
+            minutes=self.sealer.seal(meeting_id, minutes_text),
+            minutes_visibility=visibility,
+            today=self._today(team),
+            stamp=stamp,
+        )
+        decision_ids, commitments = self._record_decisions(team, meeting, list(decisions), stamp)
+        return Save(
+            meeting,
+            *commitments,
+            stamp=stamp,
+            id=meeting_id,
+            decision_ids=decision_ids,
+            commitment_ids=[commitment.id for commitment in commitments],
+        )
+
+    @command(answer=MeetingRecorded.from_answer)
+    def record_decision(self: Any, meeting_id: UUID, draft: DecisionDraft, *, on: date, by: str) -> Save:
+        """Record a decision (with its commitments) of a meeting already recorded: a late entry."""
+        meeting, stamp = self._get(Meeting, meeting_id), Stamp(on, by)
+        team = self._read(Team, meeting.team_id)
+        decision_ids, commitments = self._record_decisions(team, meeting, [draft], stamp)
+        return Save(
+            meeting,
+            *commitments,
+            stamp=stamp,
+            id=meeting.id,
+            decision_ids=decision_ids,
+            commitment_ids=[commitment.id for commitment in commitments],
+        )
+
+    @command(answer=lambda answer: None)
+    def correct_minutes(self: Any, meeting_id: UUID, *, minutes: str, reason: str, on: date, by: str) -> Save:
+        minutes_text, reason_text = inputs.text(minutes, "minutes", inputs.LONG_TEXT), inputs.reason(reason)
+        meeting, stamp = self._get(Meeting, meeting_id), Stamp(on, by)
+        meeting.correct_minutes(
+            minutes=self.sealer.seal(meeting.id, minutes_text),
+            reason=self.sealer.seal(meeting.id, reason_text),
+            stamp=stamp,
+        )
+        return Save(meeting, stamp=stamp)
+
+    @command(answer=lambda answer: None)
+    def annul_meeting(self: Any, meeting_id: UUID, *, reason: str, on: date, by: str) -> Save:
+        reason_text = inputs.reason(reason)
+        meeting, stamp = self._get(Meeting, meeting_id), Stamp(on, by)
+        meeting.annul(reason=self.sealer.seal(meeting.id, reason_text), stamp=stamp)
+        return Save(meeting, stamp=stamp)
+
+    @command(answer=lambda answer: None)
+    def change_minutes_visibility(
+        self: Any, meeting_id: UUID, *, visibility: str, reason: str, on: date, by: str
+    ) -> Save:
+        new_visibility, reason_text = parse(Visibility, visibility, "visibility"), inputs.reason(reason)
+        meeting, stamp = self._get(Meeting, meeting_id), Stamp(on, by)
+        meeting.change_minutes_visibility(
+            visibility=new_visibility, reason=self.sealer.seal(meeting.id, reason_text), stamp=stamp
+        )
+        return Save(meeting, stamp=stamp)
+
+    @command(answer=lambda answer: None)
+    def change_decision_visibility(
+        self: Any, meeting_id: UUID, decision_id: UUID, *, visibility: str, reason: str, on: date, by: str
+    ) -> Save:
+        new_visibility, reason_text = parse(Visibility, visibility, "visibility"), inputs.reason(reason)
+        meeting, stamp = self._get(Meeting, meeting_id), Stamp(on, by)
+        meeting.change_decision_visibility(
+            decision_id, visibility=new_visibility, reason=self.sealer.seal(decision_id, reason_text), stamp=stamp
+        )
+        return Save(meeting, stamp=stamp)
+
+    def _record_decisions(
+        self: Any, team: Team, meeting: Meeting, drafts: list[DecisionDraft], stamp: Stamp
+    ) -> tuple[list[UUID], list[Commitment]]:
+        decision_ids: list[UUID] = []
+        commitments: list[Commitment] = []
+        for index, draft in enumerate(drafts):
+            text = inputs.text(draft.text, f"decisions[{index}].text")
+            visibility = parse(Visibility, draft.visibility, f"decisions[{index}].visibility")
+            decision_id = new_id()
+            self.sealer.new_item(decision_id)
+            meeting.record_decision(
+                decision_id=decision_id, text=self.sealer.seal(decision_id, text), visibility=visibility, stamp=stamp
+            )
+            decision_ids.append(decision_id)
+            for position, commitment in enumerate(draft.commitments):
+                try:
+                    commitments.append(self._make_commitment(team, meeting, decision_id, commitment, stamp.recorded_by))
+                except DomainError as error:
+                    if error.field:
+                        error.field = f"decisions[{index}].commitments[{position}].{error.field}"
+                    raise
+        return decision_ids, commitments
