@@ -16,12 +16,13 @@ from tracker.application import Tracker
 from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
 from tracker.credentials import Credentials
+from tracker.documents.report import forget_rendered_reports
 from tracker.ledger import Ledger
 from tracker.persistence import create_database_engine, eventsourcing_env, schema_lock
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
 from tracker.projections.runner import ProjectionRunner
-from tracker.reports import forget_rendered_reports
+from tracker.reading import Reader
 
 
 @dataclass
@@ -32,6 +33,11 @@ class Services:
     app: Tracker
     projections: ProjectionRunner
     ledger: Ledger
+
+    @property
+    def reader(self) -> Reader:
+        """The one door to sealed text: entitlement checked, confidential reads logged."""
+        return self.app.reader
 
     def team_as_of(self, team_id: UUID, as_of: date, known_at: int | None = None) -> AbstractContextManager[AsOf]:
         """The team's read models as of a business date, as known at a log position (default: now)."""

@@ -327,6 +327,11 @@ def _passphrase_key(passphrase: str, salt: bytes) -> bytes:
     return Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(passphrase.encode())
 
 
+def is_sealed(value: object) -> bool:
+    """Whether a stored value is sealed text (as `Sealer.seal` writes it)."""
+    return isinstance(value, str) and value.startswith(f"{SEAL_PREFIX}:")
+
+
 def parse_sealed(sealed: str) -> tuple[UUID, bytes]:
     prefix, key_hex, payload = sealed.split(":", 2)
     if prefix != SEAL_PREFIX:

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from tracker.access_log import AccessEntry, AccessLog
-from tracker.confidentiality import KeyErased, Sealer, parse_sealed
+from tracker.confidentiality import KeyErased, Sealer, is_sealed, parse_sealed
 from tracker.domain import Commitment, Meeting
 from tracker.domain.access import Viewer
 from tracker.domain.values import CommitmentStatus, Visibility
@@ -191,6 +191,27 @@ class Reader:
         session.log()
         return opened
 
+    def event_fields(
+        self, viewer: Viewer, page: str, events: list[tuple[UUID, dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Events' own fields (each with its team) for the audit browser: sealed text opened for an auditor of the
+        team only, each item opened logged once (kind "audit") in one write; everything else as it is."""
+        sessions: dict[UUID, _ReadSession] = {}
+        shown = []
+        for team_id, fields in events:
+            session = sessions.setdefault(team_id, _ReadSession(self, viewer, page, team_id))
+            shown.append({name: _open_field(session, value) for name, value in fields.items()})
+        self.access_log.record([entry for session in sessions.values() for entry in session.entries()])
+        return shown
+
+
+def _open_field(session: _ReadSession, value: Any) -> Any:
+    if is_sealed(value):
+        return session.audit_opener(value)
+    if isinstance(value, list) and value and all(is_sealed(item) for item in value):
+        return [session.audit_opener(item) for item in value]
+    return value
+
 
 class _ReadSession:
     """One page's reading: collects which confidential items were opened, to log each once."""
@@ -226,14 +247,26 @@ class _ReadSession:
 
         return open_text
 
-    def log(self) -> None:
+    def audit_opener(self, sealed: str) -> Text:
+        if not self.viewer.audits(self.team_id):
+            return Text(WITHHELD)
+        try:
+            value = self.reader.sealer.open(sealed, self.keys)
+        except KeyErased:
+            return Text(ERASED)
+        if self.viewer.is_person:
+            self.opened[parse_sealed(sealed)[0]] = "audit"
+        return Text(SHOWN, value)
+
+    def entries(self) -> list[AccessEntry]:
         now = self.reader.clock()
-        self.reader.access_log.record(
-            [
-                AccessEntry(now, self.viewer.name, self.team_id, kind, item_id, self.page)
-                for item_id, kind in self.opened.items()
-            ]
-        )
+        return [
+            AccessEntry(now, self.viewer.name, self.team_id, kind, item_id, self.page)
+            for item_id, kind in self.opened.items()
+        ]
+
+    def log(self) -> None:
+        self.reader.access_log.record(self.entries())
 
 
 def _history_entry(event: Any, open_text: Callable[[str], Text]) -> HistoryEntry:

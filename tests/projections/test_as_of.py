@@ -10,7 +10,7 @@ from tests.projections.test_rebuild import rows_in, rows_of
 from tests.story import BY, tell_long_story, tell_story
 from tracker.projections import team_projections
 from tracker.projections.commitments import commitment_history, commitments_of
-from tracker.projections.summaries import ledger_for_member, summarise, team_dashboard
+from tracker.queries.summaries import ledger_for_member, summarise, team_dashboard
 
 
 def test_a_commitment_kept_on_1_june_is_in_progress_the_day_before_and_kept_from_that_day(services):

@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 
 from tests.story import BY, Story, add_member, register_team, tell_story
-from tracker.drafts import CommitmentDraft, DecisionDraft
+from tracker.application.drafts import CommitmentDraft, DecisionDraft
 from tracker.web import create_app
 
 PASSWORD = "a long enough password"

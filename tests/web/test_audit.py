@@ -3,12 +3,13 @@ replay of a team as recorded by a past leaf, beside today's."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from tests.story import BY
 from tests.web.conftest import PASSWORD, logged_in
+from tracker.domain.timing import is_late_entry
 
 
 @pytest.mark.parametrize(
@@ -48,7 +49,7 @@ def test_replay_shows_the_record_as_it_was_beside_today(web, services, world):
 
 
 def test_a_replay_by_a_past_leaf_equals_the_report_produced_at_that_time(web, services, world):
-    from tracker.projections.public_report import build_public_report
+    from tracker.queries.public_record import build_public_report
 
     today = services.app.today_for(world.a.team_id)
     position = services.projections.position("commitments")
@@ -61,3 +62,31 @@ def test_a_replay_by_a_past_leaf_equals_the_report_produced_at_that_time(web, se
     assert [tuple(row) for row in replayed.record.public] == [tuple(row) for row in produced_then.record.public]
     assert replayed.record.public_summary == produced_then.record.public_summary
     assert replayed.record.non_public_summary == produced_then.record.non_public_summary
+
+
+def test_the_audit_browser_opens_sealed_text_through_the_reader_on_the_application_s_clock(web, services, world):
+    # given a clock far from the wall clock
+    # when an auditor in scope reads the team's events
+    logged_in(web, "auditor_a").get("/audit/", query_string={"team": str(world.a.team_id)})
+    # then every opening is logged once per item, by the application's clock, with the page it was read from
+    entries = [entry for entry in services.app.access_log.entries(world.a.team_id) if entry.item_kind == "audit"]
+    assert entries
+    assert {entry.read_at for entry in entries} == {services.app.clock()}
+    assert {entry.page for entry in entries} == {"/audit/"}
+    assert len({entry.item_id for entry in entries}) == len(entries)
+
+
+def test_a_late_entry_in_the_audit_browser_follows_the_team_s_local_date(web, services, world, monkeypatch):
+    # given a follow-up about 1 April recorded at 19:00 UTC on 15 April: 14 days by the UTC date, 15 in Bishkek
+    recorded = datetime(2015, 4, 15, 19, 0, tzinfo=UTC)
+    monkeypatch.setattr("eventsourcing.domain.datetime_now_with_tzinfo", lambda: recorded)
+    commitment_id = world.a.meeting.commitment_ids[0]
+    services.app.report_follow_up(commitment_id, on=date(2015, 4, 1), status="in_progress", by=BY)
+    monkeypatch.undo()
+    # when an auditor reads the commitment's history
+    html = logged_in(web, "auditor_a").get(f"/audit/records/{commitment_id}").get_data(as_text=True)
+    # then the follow-up is marked late, as the public report marks it (the team's local date)
+    row = next(row for row in html.split("<tr>") if "2015-04-15 19:00" in row)
+    assert "FollowUpReported" in row and "late entry" in row
+    assert is_late_entry(date(2015, 4, 1), recorded, "Asia/Bishkek")
+    assert not is_late_entry(date(2015, 4, 1), recorded, "UTC")

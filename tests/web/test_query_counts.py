@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import event
 
 from tests.story import BY, add_member, register_team
-from tracker.drafts import CommitmentDraft, DecisionDraft
+from tracker.application.drafts import CommitmentDraft, DecisionDraft
 
 
 def team_with_history(app, name, meetings):

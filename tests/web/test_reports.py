@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.story import BY
-from tracker import reports
+from tracker.documents import report as reports
 from tracker.web import reports as reports_web
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@
 The team's events recorded up to position P whose business date is on or before D, plus every correction,
 annulment and erasure recorded by P whatever its date, are folded by the very projections that build the live
 read models, into a scratch in-memory database: the live tables are never touched, and the same queries
-(tracker.projections.summaries) answer for both.
+(tracker.queries.summaries) answer for both.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ meeting's commitments); owns `commitments` and `commitment_history`.
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import (
     BigInteger,
@@ -208,28 +207,3 @@ def commitments_of(conn: Connection, team_id: str) -> list[Any]:
         .order_by(commitments.c.reference_year, commitments.c.reference_number)
     )
     return list(conn.execute(query))
-
-
-def find_commitment(conn: Connection, reference: str) -> tuple[UUID, UUID] | None:
-    """A commitment named by id or by the reference people say aloud (MIR-2015-07): its id and its team's."""
-    from tracker.projections.team_directory import team_directory
-
-    try:
-        where = [commitments.c.commitment_id == UUID(reference).hex]
-        query = select(commitments.c.commitment_id, commitments.c.team_id).where(*where)
-    except ValueError:
-        code, _, rest = reference.strip().upper().partition("-")
-        year, _, number = rest.partition("-")
-        if not (year.isdigit() and number.isdigit()):
-            return None
-        query = (
-            select(commitments.c.commitment_id, commitments.c.team_id)
-            .join(team_directory, team_directory.c.team_id == commitments.c.team_id)
-            .where(
-                team_directory.c.code == code,
-                commitments.c.reference_year == int(year),
-                commitments.c.reference_number == int(number),
-            )
-        )
-    row = conn.execute(query).first()
-    return (UUID(row.commitment_id), UUID(row.team_id)) if row else None

@@ -1,7 +1,7 @@
 """Read model `ledger`: which commitments each member owns or has owned, for per-member commitment ledgers.
 
 Consumes Commitment.Made and Commitment.HandedOver; owns `ledger_entries`. Totals (including overdue, which is
-derived as of a date, never stored) are computed from `commitments` by `tracker.projections.summaries`.
+derived as of a date, never stored) are computed from `commitments` by `tracker.queries.summaries`.
 """
 
 from __future__ import annotations

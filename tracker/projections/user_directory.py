@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, MetaData, String, Table, select
+from sqlalchemy import Column, Connection, Date, MetaData, String, Table
 
 from tracker.domain.user import NO_TEAM, User
 
@@ -57,11 +57,3 @@ class UserDirectory:
                     user_roles.c.user_id == user_id, user_roles.c.role == event.role, user_roles.c.team_id == team
                 )
             )
-
-
-def list_users(conn: Connection) -> list[tuple[Any, list[Any]]]:
-    roles: dict[str, list[Any]] = {}
-    for row in conn.execute(select(user_roles).order_by(user_roles.c.role)):
-        roles.setdefault(row.user_id, []).append(row)
-    users = conn.execute(select(user_directory).order_by(user_directory.c.username))
-    return [(user, roles.get(user.user_id, [])) for user in users]

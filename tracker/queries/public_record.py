@@ -9,19 +9,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
+from tracker.domain.timing import is_late_entry, local_date
 from tracker.domain.values import AgeBand
 from tracker.projections.commitments import commitment_history, commitments
 from tracker.projections.meetings import decisions, meeting_attendance, meeting_corrections, meetings
 from tracker.projections.roster import roster_members
-from tracker.projections.summaries import OUTCOMES, is_overdue, summarise
 from tracker.projections.team_directory import team_directory
-
-LATE_AFTER = timedelta(days=14)
-"""An entry recorded more than this long after the date it is about is marked as a late entry."""
+from tracker.queries.summaries import OUTCOMES, is_overdue, summarise
 
 PUBLIC_COMMITMENT_COLUMNS = (
     commitments.c.commitment_id,
@@ -118,11 +115,10 @@ class PublicReport:
     attendance: dict[str, float | None] = field(default_factory=dict)
 
     def recorded_late(self, business_date: date, recorded_at: datetime) -> bool:
-        recorded_on = recorded_at.astimezone(ZoneInfo(self.team.time_zone)).date()
-        return recorded_on > self.as_of or recorded_on - business_date > LATE_AFTER
+        return is_late_entry(business_date, recorded_at, self.team.time_zone, self.as_of)
 
     def recorded_on(self, recorded_at: datetime) -> date:
-        return recorded_at.astimezone(ZoneInfo(self.team.time_zone)).date()
+        return local_date(recorded_at, self.team.time_zone)
 
     def overdue(self, row: Any) -> bool:
         return is_overdue(row, self.as_of)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, redirect, request, session, url_for
-from flask_babel import Babel, format_date, get_locale
+from flask_babel import Babel, format_date, get_locale, gettext
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -16,6 +16,8 @@ from werkzeug.wrappers import Response
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKeyError
 from tracker.config import Settings
+from tracker.domain.values import MeetingKind, Role, Sector
+from tracker.vocabulary import label_of
 from tracker.web.logs import init_request_logs
 from tracker.web.routing import UUIDConverter
 
@@ -84,11 +86,8 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
-    from tracker.web.forms import MEETING_KINDS, ROLES, SECTORS
-
-    vocabulary = {value: label for value, label in (*ROLES, *SECTORS, *MEETING_KINDS)}
     app.jinja_env.globals.update(get_locale=get_locale, languages=LANGUAGES, format_date=_format_date)
-    app.jinja_env.filters["label"] = lambda value: vocabulary.get(value, value)
+    app.jinja_env.filters["label"] = lambda value: gettext(label_of(value, Role, Sector, MeetingKind))
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -8,10 +8,11 @@ from uuid import UUID, uuid4
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from tracker.domain.errors import DomainError
-from tracker.projections.team_directory import list_teams
-from tracker.projections.user_directory import list_users
+from tracker.queries.accounts import all_accounts
+from tracker.queries.teams import all_teams
 from tracker.web.errors import attach, message_for
 from tracker.web.forms import ErasureForm, RoleForm, TeamForm, UserForm
 from tracker.web.guards import require_admin
@@ -51,7 +52,7 @@ def teams() -> Any:
             flash(_("The team %(code)s was registered.", code=services().app.team(team_id).code))
             return redirect(url_for(".teams"))
     with services().engine.connect() as conn:
-        registered = list_teams(conn)
+        registered = all_teams(conn)
     status = 422 if request.method == "POST" else 200
     return render_template("admin/teams.html", form=form, teams=registered), status
 
@@ -121,13 +122,15 @@ def _role_change(user_id: UUID, *, grant: bool) -> Any:
 
 def _users_page() -> dict[str, Any]:
     with services().engine.connect() as conn:
-        accounts = list_users(conn)
-        team_codes = {team.team_id: team.code for team in list_teams(conn)}
+        accounts = all_accounts(conn)
+        team_codes = {team.team_id: team.code for team in all_teams(conn)}
     role_form = RoleForm()
     role_form.team_id.choices = _team_choices()
     return {"accounts": accounts, "team_codes": team_codes, "role_form": role_form}
 
 
-def _team_choices() -> list[tuple[str, str]]:
+def _team_choices() -> list[SelectChoice]:
     with services().engine.connect() as conn:
-        return [("", _("Every team"))] + [(t.team_id, f"{t.code} · {t.name}") for t in list_teams(conn)]
+        return [SelectChoice("", _("Every team"))] + [
+            SelectChoice(t.team_id, f"{t.code} · {t.name}") for t in all_teams(conn)
+        ]

@@ -7,12 +7,9 @@ from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request
 
-from tracker.domain.access import PUBLIC
-from tracker.projections.commitments import commitment_reference
-from tracker.projections.public_report import public_commitments
-from tracker.projections.roster import members_of, public_name
-from tracker.projections.summaries import is_overdue
-from tracker.projections.team_directory import list_teams, team_directory
+from tracker.domain.timing import local_date
+from tracker.queries.team_page import public_team
+from tracker.queries.teams import all_teams, find_team
 from tracker.web.services import services
 
 blueprint = Blueprint("public", __name__)
@@ -21,38 +18,21 @@ blueprint = Blueprint("public", __name__)
 @blueprint.get("/")
 def front_page() -> str:
     with services().engine.connect() as conn:
-        teams = list_teams(conn)
+        teams = all_teams(conn)
     return render_template("public/index.html", teams=teams)
 
 
 @blueprint.get("/teams/<uuid:team_id>")
 def team(team_id: UUID) -> str:
     """A team's members and its public commitments; of the others, only their number and outcomes."""
-    app = services().app
     with services().engine.connect() as conn:
-        row = conn.execute(team_directory.select().where(team_directory.c.team_id == team_id.hex)).first()
-        if row is None:
+        if (found := find_team(conn, team_id)) is None:
             abort(404)
-        today = app.today_for(team_id)
-        members = [(m, public_name(m)) for m in members_of(conn, team_id.hex) if m.left_on is None]
-        record = public_commitments(conn, team_id.hex, today)
-    texts = app.read_texts(
-        team_id,
-        [("commitment", UUID(c.commitment_id), "public", c.erased, c.description) for c in record.public],
-        viewer=PUBLIC,
-        page=request.path,
+        today = local_date(services().app.clock(), found.time_zone)
+        shown = public_team(conn, services().reader, found, today, page=request.path)
+    return render_template(
+        "public/team.html", team=shown.team, members=shown.members, record=shown.record, commitments=shown.lines
     )
-    commitments = [
-        {
-            "row": c,
-            "reference": commitment_reference(row.code, c),
-            "description": description,
-            "status": "withdrawn" if c.withdrawn_by_annulment else c.status,
-            "overdue": is_overdue(c, today),
-        }
-        for c, description in zip(record.public, texts, strict=True)
-    ]
-    return render_template("public/team.html", team=row, members=members, record=record, commitments=commitments)
 
 
 @blueprint.get("/search")
@@ -62,7 +42,7 @@ def search() -> Any:
     from flask_babel import gettext as _
     from flask_login import current_user
 
-    from tracker.projections.commitments import find_commitment
+    from tracker.queries.commitments import find_commitment
 
     query = request.args.get("q", "").strip()
     with services().engine.connect() as conn:

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import base64
-import io
 import json
-import zipfile
 from datetime import date
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from tracker.projections.public_report import build_public_report
-from tracker.projections.roster import roster_members
-from tracker.projections.summaries import ledger_for_member
-from tracker.projections.team_directory import list_teams, team_directory
-from tracker.reports import ReportCache, csv_of, json_of, member_names, open_report, render_pdf, team_position
+from tracker.documents.open_data import open_data_zip
+from tracker.documents.report import ReportCache, csv_of, json_of, render_body, render_pdf
+from tracker.queries.member_ledger import member_team, public_ledger
+from tracker.queries.public_report import OpenedReport, provenance, public_report, team_position
+from tracker.queries.teams import all_teams, find_team
 from tracker.web.services import services
 
 blueprint = Blueprint("reports", __name__)
-STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
 @blueprint.get("/teams/<uuid:team_id>/report")
@@ -32,11 +27,9 @@ def report_page(team_id: UUID) -> str:
     a ten-year team's body is hundreds of commitments, and readers far outnumber secretaries."""
     team, (as_of, period) = _team(team_id), _dates(team_id)
     key = ("html", *_depends_on(team_id, period, as_of))
-
-    def render() -> bytes:
-        return render_template("public/report_body.html", opened=_opened(team_id), printing=False).encode()
-
-    body = ReportCache(services().settings.report_cache_dir).get_or_render(key, render)
+    body = _cache().get_or_render(
+        key, lambda: render_body(_opened(team_id), _language(), member_url=_member_url).encode()
+    )
     return render_template("public/report.html", team=team, body=Markup(body.decode()))
 
 
@@ -47,13 +40,7 @@ def report_pdf(team_id: UUID) -> Response:
         abort(400, "variant is `a` (PDF/A-3b) or `ua` (PDF/UA-1)")
     as_of, period = _dates(team_id)
     key = ("pdf", *_depends_on(team_id, period, as_of), variant)
-
-    def render() -> bytes:
-        opened = _opened(team_id)
-        html = render_template("public/report_pdf.html", opened=opened, printing=True)
-        return render_pdf(html, base_url=str(STATIC) + "/", variant=variant)
-
-    pdf = ReportCache(services().settings.report_cache_dir).get_or_render(key, render)
+    pdf = _cache().get_or_render(key, lambda: render_pdf(_opened(team_id), _language(), variant))
     filename = f"{_team(team_id).code}-report-{as_of.isoformat()}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
@@ -63,9 +50,7 @@ def report_csv(team_id: UUID) -> Response:
     opened = _opened(team_id)
     filename = f"{opened.report.team.code}-commitments-{opened.report.as_of.isoformat()}.csv"
     return Response(
-        csv_of(opened),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        csv_of(opened), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
 
 
@@ -76,75 +61,68 @@ def report_json(team_id: UUID) -> Response:
 
 @blueprint.get("/teams/<uuid:team_id>/members/<uuid:member_id>")
 def member_ledger(team_id: UUID, member_id: UUID) -> str:
-    opened = _opened(team_id)
+    as_of, _period = _dates(team_id)
+    with services().engine.connect() as conn:
+        if member_team(conn, member_id) != team_id:
+            abort(404)
     with services().record_as_of(team_id, _date(request.args.get("as_of"), "as_of")) as (conn, _known_at):
-        ledger = ledger_for_member(conn, member_id.hex, opened.report.as_of)
-    if ledger is None or ledger.member.team_id != team_id.hex:
+        ledger = public_ledger(conn, services().reader, member_id, as_of, page=request.path)
+    if ledger is None:
         abort(404)
-    public = [row for row in ledger.current if row.visibility == "public"]
-    return render_template(
-        "public/ledger.html", opened=opened, ledger=ledger, public=public, hidden=len(ledger.current) - len(public)
-    )
+    return render_template("public/ledger.html", ledger=ledger)
 
 
 @blueprint.get("/open-data/download")
 def open_data() -> Response:
     """Every team's public commitments and report, as CSV and JSON files in one zip."""
     with services().engine.connect() as conn:
-        teams = list_teams(conn)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for team in teams:
-            opened = _opened(UUID(team.team_id), use_query=False)
-            archive.writestr(f"{team.code}/commitments.csv", csv_of(opened))
-            archive.writestr(f"{team.code}/report.json", json.dumps(json_of(opened), ensure_ascii=False, indent=1))
+        teams = all_teams(conn)
+    reports = (_opened(UUID(team.team_id), use_query=False) for team in teams)
     return Response(
-        buffer.getvalue(),
+        open_data_zip(reports),
         mimetype="application/zip",
         headers={"Content-Disposition": 'attachment; filename="partnership-tracker-open-data.zip"'},
     )
 
 
-def _opened(team_id: UUID, use_query: bool = True) -> Any:
+def _opened(team_id: UUID, use_query: bool = True) -> OpenedReport:
     as_of, period = _dates(team_id) if use_query else (services().app.today_for(team_id), None)
     as_of_query = _date(request.args.get("as_of"), "as_of") if use_query else None
     with services().record_as_of(team_id, as_of_query) as (conn, known_at):
-        report = build_public_report(conn, team_id.hex, as_of, known_at, period)
-        if report is None:
-            abort(404)
-        members = list(conn.execute(roster_members.select().where(roster_members.c.team_id == team_id.hex)))
-    return open_report(services().app, report, member_names(report, members), request.path, _provenance(known_at))
+        opened = public_report(
+            conn,
+            services().reader,
+            team_id,
+            as_of,
+            known_at,
+            period,
+            page=request.path,
+            provenance=provenance(services().ledger, known_at),
+        )
+    if opened is None:
+        abort(404)
+    return opened
 
 
 def _depends_on(team_id: UUID, period: tuple[date, date], as_of: date) -> tuple[Any, ...]:
-    """What a rendered report depends on: a change in any of it is a new render (tracker.reports.ReportCache)."""
+    """What a rendered report depends on: a change in any of it is a new render (ReportCache)."""
     with services().engine.connect() as conn:
-        position = team_position(conn, team_id.hex, services().projections.position("event_index"))
+        position = team_position(conn, team_id, services().projections.position("event_index"))
     latest = services().ledger.latest()
     folded = bool(request.args.get("as_of"))  # an as-of view, with its own provenance, even for today
-    return team_id.hex, period, as_of, folded, str(get_locale()), position, latest.size if latest else None
+    return team_id.hex, period, as_of, folded, _language(), position, latest.size if latest else None
 
 
-def _provenance(known_at: int) -> dict[str, Any]:
-    """What a report was built from: how many events of the log, the latest signed checkpoint, the log's key."""
-    from tracker.ledger import LedgerError
+def _cache() -> ReportCache:
+    return ReportCache(services().settings.report_cache_dir)
 
-    ledger = services().ledger
-    try:
-        events = ledger.leaf_index_of(known_at) + 1 if known_at else 0
-    except LedgerError:
-        events = None
-    latest = ledger.latest()
-    try:
-        fingerprint = ledger.key.fingerprint
-    except LedgerError:
-        fingerprint = None
-    return {
-        "events": events,
-        "checkpoint_size": latest.size if latest else None,
-        "checkpoint_root": base64.b64encode(latest.root).decode() if latest else None,
-        "key_fingerprint": fingerprint,
-    }
+
+def _language() -> str:
+    return str(get_locale())
+
+
+def _member_url(team_id: str, member_id: str) -> str:
+    return url_for("reports.member_ledger", team_id=UUID(team_id), member_id=UUID(member_id))
 
 
 def _dates(team_id: UUID) -> tuple[date, tuple[date, date]]:
@@ -168,7 +146,7 @@ def _date(value: str | None, name: str) -> date | None:
 
 def _team(team_id: UUID) -> Any:
     with services().engine.connect() as conn:
-        row = conn.execute(team_directory.select().where(team_directory.c.team_id == team_id.hex)).first()
+        row = find_team(conn, team_id)
     if row is None:
         abort(404)
     return row

@@ -9,16 +9,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
+from tracker.application.drafts import CommitmentDraft, DecisionDraft
 from tracker.domain.errors import DomainError, NotFound
-from tracker.drafts import CommitmentDraft, DecisionDraft
-from tracker.projections.commitments import commitment_reference, commitments_of
-from tracker.projections.meetings import meetings_of
-from tracker.projections.roster import members_of
-from tracker.projections.summaries import effective_status, is_overdue
-from tracker.projections.team_directory import team_directory
-from tracker.web.errors import attach
+from tracker.queries import team_record
+from tracker.queries.team_record import commitment_at_a_glance, meeting_commitments, members_and_meetings
+from tracker.queries.teams import current_members, find_team, member_names, teams_among
+from tracker.web.errors import attach, message_for
 from tracker.web.forms import (
+    NO_CHOICE,
     DueDateForm,
     FollowUpForm,
     HandOverForm,
@@ -43,9 +43,7 @@ def _logged_in() -> None:
 @blueprint.get("/")
 def home() -> str:
     with services().engine.connect() as conn:
-        teams = [
-            team for team in conn.execute(team_directory.select()) if UUID(team.team_id) in current_user.secretary_teams
-        ]
+        teams = teams_among(conn, current_user.secretary_teams)
     return render_template("secretary/home.html", teams=teams)
 
 
@@ -53,8 +51,7 @@ def home() -> str:
 def team(team_id: UUID) -> str:
     require_secretary_of(team_id)
     with services().engine.connect() as conn:
-        members = members_of(conn, team_id.hex)
-        meetings = list(reversed(meetings_of(conn, team_id.hex)))
+        members, meetings = members_and_meetings(conn, team_id)
     return render_template("secretary/team.html", team=_team(team_id), members=members, meetings=meetings)
 
 
@@ -129,11 +126,12 @@ def record_meeting(team_id: UUID) -> Any:
 def meeting(meeting_id: UUID) -> str:
     team_id = _team_of(team_of_meeting, meeting_id)
     require_secretary_of(team_id)
-    view = services().app.read_meeting(meeting_id, viewer=current_user.viewer, page=request.path)
+    view = services().reader.meeting(meeting_id, current_user.viewer, request.path)
+    team, on = _team(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
-        rows = [row for row in commitments_of(conn, team_id.hex) if row.meeting_id == meeting_id.hex]
-    commitments = _open_commitment_texts(team_id, rows)
-    on = services().app.today_for(team_id)
+        commitments = meeting_commitments(
+            conn, services().reader, current_user.viewer, request.path, team, meeting_id, on
+        )
     return render_template(
         "secretary/meeting.html",
         team=_team(team_id),
@@ -148,77 +146,33 @@ def meeting(meeting_id: UUID) -> str:
 
 @blueprint.post("/meetings/<uuid:meeting_id>/minutes")
 def correct_minutes(meeting_id: UUID) -> Any:
-    form = MinutesForm()
-    return _correction(
-        meeting_id,
-        team_of_meeting,
-        form,
-        lambda app, by: app.correct_minutes(
-            meeting_id, minutes=form.minutes.data, reason=form.reason.data, on=form.on.data, by=by
-        ),
-        ".meeting",
-        meeting_id=meeting_id,
-    )
+    return _correction(MinutesForm(), "correct_minutes", ".meeting", meeting_id, fields=("minutes",))
 
 
 @blueprint.post("/meetings/<uuid:meeting_id>/visibility")
 def change_minutes_visibility(meeting_id: UUID) -> Any:
-    form = VisibilityForm()
-    return _correction(
-        meeting_id,
-        team_of_meeting,
-        form,
-        lambda app, by: app.change_minutes_visibility(
-            meeting_id, visibility=form.visibility.data, reason=form.reason.data, on=form.on.data, by=by
-        ),
-        ".meeting",
-        meeting_id=meeting_id,
-    )
+    return _correction(VisibilityForm(), "change_minutes_visibility", ".meeting", meeting_id, fields=("visibility",))
 
 
 @blueprint.post("/meetings/<uuid:meeting_id>/decisions/<uuid:decision_id>/visibility")
 def change_decision_visibility(meeting_id: UUID, decision_id: UUID) -> Any:
     form = VisibilityForm()
-    return _correction(
-        meeting_id,
-        team_of_meeting,
-        form,
-        lambda app, by: app.change_decision_visibility(
-            meeting_id, decision_id, visibility=form.visibility.data, reason=form.reason.data, on=form.on.data, by=by
-        ),
-        ".meeting",
-        meeting_id=meeting_id,
-    )
+    return _correction(form, "change_decision_visibility", ".meeting", meeting_id, decision_id, fields=("visibility",))
 
 
 @blueprint.post("/meetings/<uuid:meeting_id>/annul")
 def annul_meeting(meeting_id: UUID) -> Any:
-    form = ReasonForm()
-    return _correction(
-        meeting_id,
-        team_of_meeting,
-        form,
-        lambda app, by: app.annul_meeting(meeting_id, reason=form.reason.data, on=form.on.data, by=by),
-        ".meeting",
-        meeting_id=meeting_id,
-    )
+    return _correction(ReasonForm(), "annul_meeting", ".meeting", meeting_id)
 
 
 @blueprint.get("/teams/<uuid:team_id>/follow-ups")
 def follow_ups(team_id: UUID) -> str:
     """Commitments still open, the overdue ones first, each with its reference."""
     require_secretary_of(team_id)
-    today = services().app.today_for(team_id)
+    team, today = _team(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
-        rows = [row for row in commitments_of(conn, team_id.hex) if effective_status(row) in ("open", "in_progress")]
-    rows.sort(key=lambda row: (not is_overdue(row, today), row.due_on))
-    return render_template(
-        "secretary/follow_ups.html",
-        team=_team(team_id),
-        commitments=_open_commitment_texts(team_id, rows),
-        members=_member_names(team_id),
-        today=today,
-    )
+        commitments = team_record.follow_ups(conn, services().reader, current_user.viewer, request.path, team, today)
+    return render_template("secretary/follow_ups.html", team=team, commitments=commitments, today=today)
 
 
 @blueprint.get("/commitments/<uuid:commitment_id>")
@@ -291,29 +245,12 @@ def hand_over(commitment_id: UUID) -> Any:
 @blueprint.post("/commitments/<uuid:commitment_id>/visibility")
 def change_commitment_visibility(commitment_id: UUID) -> Any:
     form = VisibilityForm()
-    return _correction(
-        commitment_id,
-        team_of_commitment,
-        form,
-        lambda app, by: app.change_commitment_visibility(
-            commitment_id, visibility=form.visibility.data, reason=form.reason.data, on=form.on.data, by=by
-        ),
-        ".commitment",
-        commitment_id=commitment_id,
-    )
+    return _correction(form, "change_commitment_visibility", ".commitment", commitment_id, fields=("visibility",))
 
 
 @blueprint.post("/commitments/<uuid:commitment_id>/reopen")
 def reopen_commitment(commitment_id: UUID) -> Any:
-    form = ReasonForm()
-    return _correction(
-        commitment_id,
-        team_of_commitment,
-        form,
-        lambda app, by: app.reopen_commitment(commitment_id, reason=form.reason.data, on=form.on.data, by=by),
-        ".commitment",
-        commitment_id=commitment_id,
-    )
+    return _correction(ReasonForm(), "reopen_commitment", ".commitment", commitment_id)
 
 
 # What the views share
@@ -343,42 +280,46 @@ def _commitment_action(
     return _commitment_page(commitment_id, team_id, **{form_name: form}), 422
 
 
-def _correction(item_id: UUID, team_of: Any, form: Any, command: Any, endpoint: str, **values: Any) -> Response:
-    """A correction form posted from an item's page: record it, or go back with the reason it was refused."""
+def _correction(
+    form: Any, command: str, page: str, item_id: UUID, *ids: UUID, fields: tuple[str, ...] = ()
+) -> Response:
+    """A correction posted from a meeting's or a commitment's page (`page`): record it with its date, reason and
+    `fields`, or go back with the reason it was refused."""
+    team_of = team_of_meeting if page == ".meeting" else team_of_commitment
+    back = url_for(page, **{"meeting_id" if page == ".meeting" else "commitment_id": item_id})
     require_secretary_of(_team_of(team_of, item_id))
     if not form.validate_on_submit():
         for field, messages in form.errors.items():
             flash(f"{getattr(form, field).label.text}: {' '.join(map(str, messages))}", "error")
-        return redirect(url_for(endpoint, **values))
+        return redirect(back)
+    values = {name: getattr(form, name).data for name in fields}
     try:
-        command(services().app, current_user.recorder)
+        getattr(services().app, command)(
+            item_id, *ids, reason=form.reason.data, on=form.on.data, by=current_user.recorder, **values
+        )
     except DomainError as error:
-        from tracker.web.errors import message_for
-
         flash(message_for(error), "error")
     else:
         flash(_("The correction was recorded."))
-    return redirect(url_for(endpoint, **values))
+    return redirect(back)
 
 
 def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
-    app = services().app
-    view = app.read_commitment(commitment_id, viewer=current_user.viewer, page=request.path)
-    today = app.today_for(team_id)
+    view = services().reader.commitment(commitment_id, current_user.viewer, request.path)
+    team, today = _team(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
-        row = next(r for r in commitments_of(conn, team_id.hex) if r.commitment_id == commitment_id.hex)
-        meetings = [m for m in meetings_of(conn, team_id.hex) if not m.annulled and m.held_on >= view.made_on]
+        reference, overdue, meetings = commitment_at_a_glance(conn, team, commitment_id, view.made_on, today)
     follow_up = forms.get("follow_up_form") or FollowUpForm(formdata=None, on=today, idempotency_key=uuid4().hex)
-    follow_up.meeting_id.choices = [("", "—")] + [(m.meeting_id, m.held_on.isoformat()) for m in reversed(meetings)]
+    follow_up.meeting_id.choices = [NO_CHOICE] + [SelectChoice(m.meeting_id, m.held_on.isoformat()) for m in meetings]
     hand_over_form = forms.get("hand_over_form") or HandOverForm(formdata=None, on=today, idempotency_key=uuid4().hex)
     hand_over_form.owner_member_id.choices = _member_choices(team_id)
     return render_template(
         "secretary/commitment.html",
-        team=_team(team_id),
+        team=team,
         commitment=view,
-        reference=commitment_reference(_team(team_id).code, row),
+        reference=reference,
         members=_member_names(team_id),
-        overdue=is_overdue(row, today),
+        overdue=overdue,
         follow_up_form=follow_up,
         due_date_form=forms.get("due_date_form")
         or DueDateForm(formdata=None, on=today, due_on=view.due_on, idempotency_key=uuid4().hex),
@@ -386,20 +327,6 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
         visibility_form=VisibilityForm(formdata=None, on=today),
         reopen_form=ReasonForm(formdata=None, on=today),
     )
-
-
-def _open_commitment_texts(team_id: UUID, rows: list[Any]) -> list[dict[str, Any]]:
-    texts = services().app.read_texts(
-        team_id,
-        [("commitment", UUID(row.commitment_id), row.visibility, row.erased, row.description) for row in rows],
-        viewer=current_user.viewer,
-        page=request.path,
-    )
-    code = _team(team_id).code
-    return [
-        {"row": row, "reference": commitment_reference(code, row), "description": text}
-        for row, text in zip(rows, texts, strict=True)
-    ]
 
 
 def _decision_drafts(form: MeetingForm) -> list[DecisionDraft] | None:
@@ -430,29 +357,29 @@ def _decision_drafts(form: MeetingForm) -> list[DecisionDraft] | None:
 
 
 def _offer_members(form: MeetingForm, members: list[Any]) -> None:
-    form.attendee_ids.choices = [(m.member_id, m.name) for m in members]
+    form.attendee_ids.choices = [SelectChoice(m.member_id, m.name) for m in members]
     for decision in form.decisions.entries:
         for entry in decision.form.commitments.entries:
-            entry.form.owner_member_id.choices = [("", "—")] + [(m.member_id, m.name) for m in members]
+            entry.form.owner_member_id.choices = [NO_CHOICE] + [SelectChoice(m.member_id, m.name) for m in members]
 
 
 def _current_members(team_id: UUID) -> list[Any]:
     with services().engine.connect() as conn:
-        return [member for member in members_of(conn, team_id.hex) if member.left_on is None]
+        return current_members(conn, team_id)
 
 
-def _member_choices(team_id: UUID) -> list[tuple[str, str]]:
-    return [("", "—")] + [(m.member_id, m.name) for m in _current_members(team_id)]
+def _member_choices(team_id: UUID) -> list[SelectChoice]:
+    return [NO_CHOICE] + [SelectChoice(m.member_id, m.name) for m in _current_members(team_id)]
 
 
 def _member_names(team_id: UUID) -> dict[str, str]:
     with services().engine.connect() as conn:
-        return {member.member_id: member.name for member in members_of(conn, team_id.hex)}
+        return member_names(conn, team_id, public=False)
 
 
 def _team(team_id: UUID) -> Any:
     with services().engine.connect() as conn:
-        row = conn.execute(team_directory.select().where(team_directory.c.team_id == team_id.hex)).first()
+        row = find_team(conn, team_id)
     if row is None:
         abort(404)
     return row

@@ -1,0 +1,128 @@
+"""A public report as documents: CSV, JSON, the HTML body of its page and its PDF, from `OpenedReport`; and the
+cache of rendered pages and PDFs."""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import hashlib
+import io
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from tracker.documents.templates import STATIC, render
+from tracker.queries.public_report import OpenedReport
+
+PDF_VARIANTS = {"a": "pdf/a-3b", "ua": "pdf/ua-1"}
+CSV_COLUMNS = (
+    "reference",
+    "commitment",
+    "owner",
+    "made_on",
+    "due_on",
+    "original_due_on",
+    "status",
+    "overdue",
+    "closed_on",
+    "erased",
+)
+
+
+def csv_of(opened: OpenedReport) -> bytes:
+    """The public commitments as CSV, UTF-8 with a byte-order mark so spreadsheets read Cyrillic right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for line in opened.lines:
+        row = line.row
+        writer.writerow(
+            [
+                line.reference,
+                line.description.value if line.description.shown else "",
+                line.owner,
+                row.made_on.isoformat(),
+                row.due_on.isoformat(),
+                row.original_due_on.isoformat(),
+                line.status,
+                "yes" if line.overdue else "no",
+                row.closed_on.isoformat() if row.closed_on else "",
+                "yes" if row.erased else "no",
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def json_of(opened: OpenedReport) -> dict[str, Any]:
+    report = opened.report
+    return {
+        "team": {"id": str(UUID(report.team.team_id)), "name": report.team.name, "code": report.team.code},
+        "period": {"from": report.period[0].isoformat(), "to": report.period[1].isoformat()},
+        "as_of": report.as_of.isoformat(),
+        "built_from": opened.provenance,
+        "summary": report.record.public_summary,
+        "non_public": {"count": report.record.non_public_summary["made"], "summary": report.record.non_public_summary},
+        "commitments": [
+            {
+                "reference": line.reference,
+                "description": line.description.value,
+                "owner": line.owner,
+                "made_on": line.row.made_on.isoformat(),
+                "due_on": line.row.due_on.isoformat(),
+                "status": line.status,
+                "overdue": line.overdue,
+                "erased": line.row.erased,
+            }
+            for line in opened.lines
+        ],
+    }
+
+
+def render_body(opened: OpenedReport, language: str, member_url: Callable[[str, str], str] | None = None) -> str:
+    """The report's body for its web page; members link to their ledgers through `member_url`."""
+    return render("public/report_body.html", language, opened=opened, printing=False, member_url=member_url)
+
+
+def render_pdf(opened: OpenedReport, language: str, variant: str | None = None) -> bytes:
+    """The report on A4 (WeasyPrint), in one language; `variant` "a" is PDF/A-3b, "ua" is PDF/UA-1."""
+    from weasyprint import HTML  # imported when a PDF is made: it is slow to import
+
+    html = render("public/report_pdf.html", language, opened=opened, printing=True, member_url=None)
+    options = {"pdf_variant": PDF_VARIANTS[variant]} if variant else {}
+    return HTML(string=html, base_url=str(STATIC) + "/").write_pdf(**options)
+
+
+class ReportCache:
+    """Rendered reports (PDFs, report pages) by what they depend on: team, period, as-of date, language, variant
+    and the team's latest event position, so a new event of the team means a new render, never a stale one.
+
+    A render holds a lock file for its key: a second request for the same report waits and then reads the file,
+    so it is rendered once; requests for other reports are never held up.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def get_or_render(self, key: tuple[Any, ...], render: Callable[[], bytes]) -> bytes:
+        name = hashlib.sha256(repr(key).encode()).hexdigest()[:40]
+        path = self.folder / f"{name}.{key[0]}"
+        if path.exists():
+            return path.read_bytes()
+        with open(self.folder / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if path.exists():
+                return path.read_bytes()
+            pdf = render()
+            partial = path.with_suffix(f".{os.getpid()}.part")
+            partial.write_bytes(pdf)
+            os.replace(partial, path)
+            return pdf
+
+
+def forget_rendered_reports(folder: Path) -> None:
+    """After an erasure: no rendered page or PDF may keep the destroyed text."""
+    shutil.rmtree(folder, ignore_errors=True)

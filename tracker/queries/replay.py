@@ -1,0 +1,106 @@
+"""Replay: a team's public record, dashboard and member ledgers as recorded by a past point of the log, beside
+today's; rows that changed since are marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from tracker.projections.commitments import commitment_reference
+from tracker.projections.event_index import event_index
+from tracker.projections.merkle_tree import merkle_leaves
+from tracker.projections.roster import members_of, public_name
+from tracker.queries.public_record import PublicReport, build_public_report
+from tracker.queries.summaries import effective_status, ledger_for_member, team_dashboard
+
+
+@dataclass(frozen=True)
+class Replay:
+    now: PublicReport
+    then: PublicReport | None
+    leaf: int | None
+    comparison: list[dict[str, Any]]
+    dashboard: list[tuple[str, Any, Any, bool]]
+    ledgers: list[tuple[str, Any, Any, bool]]
+
+
+def position_recorded_by(conn: Connection, moment: datetime) -> int:
+    """The log position of the last event recorded at or before a moment (0 when none)."""
+    query = (
+        select(event_index.c.position)
+        .where(event_index.c.recorded_at <= moment)
+        .order_by(event_index.c.position.desc())
+        .limit(1)
+    )
+    return int(conn.execute(query).scalar() or 0)
+
+
+def position_of_leaf(conn: Connection, leaf: int) -> int | None:
+    return conn.execute(select(merkle_leaves.c.position).where(merkle_leaves.c.leaf_index == leaf)).scalar()
+
+
+def replay(
+    now_conn: Connection, now_known_at: int, then_conn: Connection, then_known_at: int, team_id: str, today: date
+) -> Replay | None:
+    """Compare the live read models with an as-of view folded from the log up to `then_known_at`."""
+    now = build_public_report(now_conn, team_id, today, now_known_at)
+    if now is None:
+        return None
+    then = build_public_report(then_conn, team_id, today, then_known_at)
+    leaf = now_conn.execute(
+        select(merkle_leaves.c.leaf_index)
+        .where(merkle_leaves.c.position <= then_known_at)
+        .order_by(merkle_leaves.c.leaf_index.desc())
+        .limit(1)
+    ).scalar()
+    then_rows = {row.commitment_id: row for row in (then.record.public if then else [])}
+    comparison = [
+        {
+            "now": row,
+            "then": then_rows.get(row.commitment_id),
+            "reference": commitment_reference(now.team.code, row),
+            "changed": row.commitment_id not in then_rows or _outcome(then_rows[row.commitment_id]) != _outcome(row),
+        }
+        for row in now.record.public
+    ]
+    now_board, now_ledgers = _dashboard_and_ledgers(now_conn, team_id, today)
+    then_board, then_ledgers = _dashboard_and_ledgers(then_conn, team_id, today)
+    dashboard = [
+        (name, then_value, now_value, then_value != now_value)
+        for name, then_value, now_value in (
+            ("meetings per quarter", then_board.meetings_per_quarter, now_board.meetings_per_quarter),
+            ("attendance rate", _share(then_board.attendance_rate), _share(now_board.attendance_rate)),
+            ("women attending", _share(then_board.women_share), _share(now_board.women_share)),
+            ("young people attending", _share(then_board.young_share), _share(now_board.young_share)),
+            *(
+                (f"commitments {outcome}", then_board.outcomes[outcome], now_board.outcomes[outcome])
+                for outcome in now_board.outcomes
+            ),
+        )
+    ]
+    ledgers = [
+        (name, then_ledgers.get(name), summary, then_ledgers.get(name) != summary)
+        for name, summary in now_ledgers.items()
+    ]
+    return Replay(now, then, leaf, comparison, dashboard, ledgers)
+
+
+def _dashboard_and_ledgers(conn: Connection, team_id: str, today: date) -> tuple[Any, dict[str, dict[str, int]]]:
+    """The team dashboard and every member's ledger totals, from live tables or an as-of view alike."""
+    ledgers = {}
+    for member in members_of(conn, team_id):
+        ledger = ledger_for_member(conn, member.member_id, today)
+        if ledger is not None:
+            ledgers[public_name(member)] = ledger.summary
+    return team_dashboard(conn, team_id, today), ledgers
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _outcome(row: Any) -> tuple[Any, ...]:
+    return (effective_status(row), row.due_on, row.erased)

@@ -1,0 +1,100 @@
+"""The domain's vocabularies as people read them: an English label for each value, translated where it is shown.
+
+Forms' choices, the API's validators and the templates' `label` filter all derive from the enums in
+`tracker.domain.values`: a value added there appears everywhere; give it a label here (else its value shows).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tracker.domain.values import (
+    AgeBand,
+    CommitmentStatus,
+    Country,
+    ErasureReason,
+    Gender,
+    MeetingKind,
+    PublicDisplay,
+    Role,
+    Sector,
+    TeamKind,
+    UserRole,
+    Visibility,
+)
+
+
+def N_(message: str) -> str:
+    """Mark a label for extraction (`pybabel extract -k N_`); it is translated where it is shown."""
+    return message
+
+
+LABELS: dict[type[StrEnum], dict[str, str]] = {
+    TeamKind: {"CPPT": "CPPT", "LCPC": "LCPC"},
+    Country: {"KG": N_("Kyrgyzstan"), "TJ": N_("Tajikistan"), "UZ": N_("Uzbekistan")},
+    Role: {"member": N_("Member"), "chair": N_("Chair"), "secretary": N_("Secretary")},
+    Sector: {
+        "police": N_("Police"),
+        "local_government": N_("Local government"),
+        "elders": N_("Elders' court"),
+        "womens_committee": N_("Women's committee"),
+        "youth_committee": N_("Youth committee"),
+        "religious_leader": N_("Religious leader"),
+        "school": N_("School"),
+        "civil_society": N_("Civil society"),
+        "activist": N_("Community activist"),
+    },
+    Gender: {"female": N_("Woman"), "male": N_("Man")},
+    AgeBand: {
+        "under_18": N_("Under 18"),
+        "18_29": "18–29",
+        "30_44": "30–44",
+        "45_59": "45–59",
+        "60_plus": N_("60 and over"),
+    },
+    PublicDisplay: {"full_name": N_("Full name"), "initials": N_("Role and initials only")},
+    UserRole: {
+        "secretary": N_("Secretary"),
+        "member": N_("Member"),
+        "auditor": N_("Auditor"),
+        "admin": N_("Administrator"),
+    },
+    MeetingKind: {
+        "regular": N_("Regular"),
+        "extraordinary": N_("Extraordinary"),
+        "town_meeting": N_("Town meeting"),
+        "exchange": N_("Experience exchange"),
+    },
+    Visibility: {"public": N_("Public"), "team": N_("Team only"), "confidential": N_("Confidential")},
+    ErasureReason: {
+        "person_request": N_("A person named in it asked"),
+        "published_by_mistake": N_("Published by mistake"),
+        "court_order": N_("Court order"),
+    },
+    CommitmentStatus: {
+        "open": N_("Open"),
+        "in_progress": N_("In progress"),
+        "kept": N_("Kept"),
+        "partly_kept": N_("Partly kept"),
+        "not_kept": N_("Not kept"),
+        "withdrawn": N_("Withdrawn"),
+    },
+}
+
+
+def values(vocabulary: type[StrEnum]) -> list[str]:
+    return [member.value for member in vocabulary]
+
+
+def labelled(vocabulary: type[StrEnum]) -> list[tuple[str, str]]:
+    """Every value of a vocabulary with its English label, in the enum's order."""
+    labels = LABELS.get(vocabulary, {})
+    return [(member.value, labels.get(member.value, member.value)) for member in vocabulary]
+
+
+def label_of(value: str, *vocabularies: type[StrEnum]) -> str:
+    """The English label of a value from the first of `vocabularies` that has it (the value itself if none)."""
+    for vocabulary in vocabularies:
+        if value in LABELS.get(vocabulary, {}):
+            return LABELS[vocabulary][value]
+    return value

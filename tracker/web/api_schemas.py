@@ -1,0 +1,177 @@
+"""The JSON API's schemas (marshmallow, documented by flask-smorest): the vocabularies come from the domain."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import marshmallow as ma
+
+from tracker.domain import values as vocabularies
+from tracker.queries.summaries import OUTCOMES
+from tracker.vocabulary import values
+
+
+def one_of(vocabulary: type[StrEnum], *, leave_out: tuple[StrEnum, ...] = ()) -> ma.validate.OneOf:
+    """A domain vocabulary as a validator: the OpenAPI document lists its values as an enum."""
+    return ma.validate.OneOf([value for value in values(vocabulary) if value not in leave_out])
+
+
+class IdSchema(ma.Schema):
+    id = ma.fields.UUID(required=True)
+
+
+class TeamIn(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    kind = ma.fields.String(required=True, validate=one_of(vocabularies.TeamKind))
+    country = ma.fields.String(required=True, validate=one_of(vocabularies.Country))
+    region = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
+    district = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
+    municipality = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
+    code = ma.fields.String(validate=ma.validate.Regexp(r"^[A-Za-z]{2,8}$"))
+    registered_on = ma.fields.Date()
+
+
+class TeamCreated(IdSchema):
+    code = ma.fields.String(required=True)
+
+
+class MemberIn(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    role = ma.fields.String(load_default="member", validate=one_of(vocabularies.Role))
+    sector = ma.fields.String(required=True, validate=one_of(vocabularies.Sector))
+    gender = ma.fields.String(required=True, validate=one_of(vocabularies.Gender))
+    age_band = ma.fields.String(required=True, validate=one_of(vocabularies.AgeBand))
+    public_display = ma.fields.String(load_default="full_name", validate=one_of(vocabularies.PublicDisplay))
+    joined_on = ma.fields.Date()
+
+
+VISIBILITY = one_of(vocabularies.Visibility)
+
+
+class CommitmentIn(ma.Schema):
+    owner_member_id = ma.fields.UUID(allow_none=True)
+    owner_body = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
+    description = ma.fields.String(required=True, validate=ma.validate.Length(max=2000))
+    due_on = ma.fields.Date(required=True)
+    visibility = ma.fields.String(required=True, validate=VISIBILITY)
+
+
+class DecisionIn(ma.Schema):
+    text = ma.fields.String(required=True, validate=ma.validate.Length(max=2000))
+    visibility = ma.fields.String(required=True, validate=VISIBILITY)
+    commitments = ma.fields.List(
+        ma.fields.Nested(CommitmentIn), load_default=list, validate=ma.validate.Length(max=100)
+    )
+
+
+class GuestsIn(ma.Schema):
+    female = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=100_000))
+    male = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=100_000))
+
+
+class MeetingIn(ma.Schema):
+    held_on = ma.fields.Date(required=True)
+    kind = ma.fields.String(required=True, validate=one_of(vocabularies.MeetingKind))
+    place = ma.fields.String(required=True, validate=ma.validate.Length(max=500))
+    attendees = ma.fields.List(ma.fields.UUID(), load_default=list, validate=ma.validate.Length(max=1000))
+    guests = ma.fields.Nested(GuestsIn, load_default=lambda: {"female": 0, "male": 0})
+    visiting_team_ids = ma.fields.List(ma.fields.UUID(), load_default=list, validate=ma.validate.Length(max=50))
+    agenda = ma.fields.Raw(load_default=list, metadata={"description": "a list of items, or one text, a line an item"})
+    minutes = ma.fields.String(load_default="", validate=ma.validate.Length(max=50_000))
+    minutes_visibility = ma.fields.String(load_default="team", validate=VISIBILITY)
+    decisions = ma.fields.List(ma.fields.Nested(DecisionIn), load_default=list, validate=ma.validate.Length(max=100))
+
+
+class MeetingCreated(IdSchema):
+    decision_ids = ma.fields.List(ma.fields.UUID(), required=True)
+    commitment_ids = ma.fields.List(ma.fields.UUID(), required=True)
+
+
+class FollowUpIn(ma.Schema):
+    on = ma.fields.Date(required=True)
+    status = ma.fields.String(
+        required=True, validate=one_of(vocabularies.CommitmentStatus, leave_out=(vocabularies.CommitmentStatus.OPEN,))
+    )
+    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
+    meeting_id = ma.fields.UUID(allow_none=True, load_default=None)
+
+
+class DueDateIn(ma.Schema):
+    due_on = ma.fields.Date(required=True)
+    on = ma.fields.Date(required=True)
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class HandOverIn(ma.Schema):
+    owner_member_id = ma.fields.UUID(allow_none=True)
+    owner_body = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
+    on = ma.fields.Date(required=True)
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class MemberOut(ma.Schema):
+    id = ma.fields.UUID(required=True)
+    name = ma.fields.String(required=True, metadata={"description": "as the member chose to appear publicly"})
+    role = ma.fields.String(required=True)
+    sector = ma.fields.String(required=True, validate=one_of(vocabularies.Sector))
+    joined_on = ma.fields.Date(required=True)
+    left_on = ma.fields.Date(allow_none=True)
+
+
+class TeamOut(ma.Schema):
+    id = ma.fields.UUID(required=True)
+    name = ma.fields.String(required=True)
+    code = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    country = ma.fields.String(required=True)
+    region = ma.fields.String(required=True)
+    district = ma.fields.String(required=True)
+    municipality = ma.fields.String(required=True)
+    time_zone = ma.fields.String(required=True)
+    members = ma.fields.List(ma.fields.Nested(MemberOut), required=True)
+
+
+Summary = ma.Schema.from_dict({name: ma.fields.Integer(required=True) for name in (*OUTCOMES, "made")}, name="Summary")
+
+
+class CommitmentOut(ma.Schema):
+    id = ma.fields.UUID(required=True)
+    reference = ma.fields.String(required=True)
+    description = ma.fields.String(allow_none=True, metadata={"description": "null when erased"})
+    owner_member_id = ma.fields.UUID(allow_none=True)
+    owner_body = ma.fields.String(allow_none=True)
+    made_on = ma.fields.Date(required=True)
+    due_on = ma.fields.Date(required=True)
+    status = ma.fields.String(required=True)
+    overdue = ma.fields.Boolean(required=True)
+    erased = ma.fields.Boolean(required=True)
+
+
+class NonPublicOut(ma.Schema):
+    count = ma.fields.Integer(required=True)
+    summary = ma.fields.Nested(Summary, required=True)
+
+
+class ReportOut(ma.Schema):
+    team_id = ma.fields.UUID(required=True)
+    as_of = ma.fields.Date(required=True)
+    known_at = ma.fields.Integer(
+        required=True, metadata={"description": "how many events of the log (leaves of its tree) it was built from"}
+    )
+    summary = ma.fields.Nested(Summary, required=True, metadata={"description": "public commitments"})
+    non_public = ma.fields.Nested(NonPublicOut, required=True)
+    commitments = ma.fields.List(ma.fields.Nested(CommitmentOut), required=True)
+
+
+class LedgerOut(ma.Schema):
+    member_id = ma.fields.UUID(required=True)
+    name = ma.fields.String(required=True)
+    as_of = ma.fields.Date(required=True)
+    summary = ma.fields.Nested(Summary, required=True, metadata={"description": "public commitments they own"})
+    non_public = ma.fields.Nested(NonPublicOut, required=True)
+    on_time_rate = ma.fields.Float(allow_none=True)
+    commitments = ma.fields.List(ma.fields.Nested(CommitmentOut), required=True)
+
+
+class AsOfQuery(ma.Schema):
+    as_of = ma.fields.Date(metadata={"description": "business date (team's time zone); default today"})
