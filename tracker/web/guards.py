@@ -1,12 +1,15 @@
-"""Who may do what in the web and the API: checked before any command runs, so a refusal writes nothing."""
+"""Who may do what in the web and the API, checked before any command runs so a refusal writes nothing; and the
+team a page is about (404 when there is none)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from flask import abort
 from flask_login import current_user
 
+from tracker.queries.teams import find_team
 from tracker.web.services import services
 
 
@@ -33,3 +36,12 @@ def team_of_meeting(meeting_id: UUID) -> UUID:
 
 def team_of_commitment(commitment_id: UUID) -> UUID:
     return services().app.commitment(commitment_id).team_id
+
+
+def team_or_404(team_id: UUID) -> Any:
+    """The team's directory row, or a 404 page."""
+    with services().engine.connect() as conn:
+        row = find_team(conn, team_id)
+    if row is None:
+        abort(404)
+    return row

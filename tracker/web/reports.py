@@ -15,7 +15,8 @@ from tracker.documents.open_data import open_data_zip
 from tracker.documents.report import ReportCache, csv_of, json_of, render_body, render_pdf
 from tracker.queries.member_ledger import member_team, public_ledger
 from tracker.queries.public_report import OpenedReport, provenance, public_report, team_position
-from tracker.queries.teams import all_teams, find_team
+from tracker.queries.teams import all_teams
+from tracker.web.guards import team_or_404
 from tracker.web.services import services
 
 blueprint = Blueprint("reports", __name__)
@@ -25,7 +26,7 @@ blueprint = Blueprint("reports", __name__)
 def report_page(team_id: UUID) -> str:
     """The report's body is rendered once per change of the team's record (and period, date and language):
     a ten-year team's body is hundreds of commitments, and readers far outnumber secretaries."""
-    team, (as_of, period) = _team(team_id), _dates(team_id)
+    team, (as_of, period) = team_or_404(team_id), _dates(team_id)
     key = ("html", *_depends_on(team_id, period, as_of))
     body = _cache().get_or_render(
         key, lambda: render_body(_opened(team_id), _language(), member_url=_member_url).encode()
@@ -41,7 +42,7 @@ def report_pdf(team_id: UUID) -> Response:
     as_of, period = _dates(team_id)
     key = ("pdf", *_depends_on(team_id, period, as_of), variant)
     pdf = _cache().get_or_render(key, lambda: render_pdf(_opened(team_id), _language(), variant))
-    filename = f"{_team(team_id).code}-report-{as_of.isoformat()}.pdf"
+    filename = f"{team_or_404(team_id).code}-report-{as_of.isoformat()}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
@@ -126,7 +127,7 @@ def _member_url(team_id: str, member_id: str) -> str:
 
 
 def _dates(team_id: UUID) -> tuple[date, tuple[date, date]]:
-    team = _team(team_id)
+    team = team_or_404(team_id)
     as_of = _date(request.args.get("as_of"), "as_of") or services().app.today_for(team_id)
     start = _date(request.args.get("from"), "from") or team.registered_on
     end = min(_date(request.args.get("to"), "to") or as_of, as_of)
@@ -142,11 +143,3 @@ def _date(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         abort(400, f"`{name}` is a date, YYYY-MM-DD")
-
-
-def _team(team_id: UUID) -> Any:
-    with services().engine.connect() as conn:
-        row = find_team(conn, team_id)
-    if row is None:
-        abort(404)
-    return row

@@ -15,7 +15,7 @@ from tracker.application.drafts import CommitmentDraft, DecisionDraft
 from tracker.domain.errors import DomainError, NotFound
 from tracker.queries import team_record
 from tracker.queries.team_record import commitment_at_a_glance, meeting_commitments, members_and_meetings
-from tracker.queries.teams import current_members, find_team, member_names, teams_among
+from tracker.queries.teams import current_members, member_names, teams_among
 from tracker.web.errors import attach, message_for
 from tracker.web.forms import (
     NO_CHOICE,
@@ -28,7 +28,7 @@ from tracker.web.forms import (
     ReasonForm,
     VisibilityForm,
 )
-from tracker.web.guards import require_secretary_of, team_of_commitment, team_of_meeting
+from tracker.web.guards import require_secretary_of, team_of_commitment, team_of_meeting, team_or_404
 from tracker.web.services import services
 
 blueprint = Blueprint("secretary", __name__, url_prefix="/secretary")
@@ -52,7 +52,7 @@ def team(team_id: UUID) -> str:
     require_secretary_of(team_id)
     with services().engine.connect() as conn:
         members, meetings = members_and_meetings(conn, team_id)
-    return render_template("secretary/team.html", team=_team(team_id), members=members, meetings=meetings)
+    return render_template("secretary/team.html", team=team_or_404(team_id), members=members, meetings=meetings)
 
 
 @blueprint.route("/teams/<uuid:team_id>/members/new", methods=["GET", "POST"])
@@ -81,7 +81,7 @@ def add_member(team_id: UUID) -> Any:
         else:
             flash(_("%(name)s joined the team.", name=form.name.data))
             return redirect(url_for(".team", team_id=team_id))
-    return render_template("secretary/member_form.html", team=_team(team_id), form=form), _status(form)
+    return render_template("secretary/member_form.html", team=team_or_404(team_id), form=form), _status(form)
 
 
 @blueprint.route("/teams/<uuid:team_id>/meetings/new", methods=["GET", "POST"])
@@ -96,7 +96,7 @@ def record_meeting(team_id: UUID) -> Any:
     elif form.add_decision.data:
         form.decisions.append_entry()
         _offer_members(form, members)
-        return render_template("secretary/meeting_form.html", team=_team(team_id), form=form)
+        return render_template("secretary/meeting_form.html", team=team_or_404(team_id), form=form)
     if form.validate_on_submit() and (drafts := _decision_drafts(form)) is not None:
         try:
             recorded = services().app.record_meeting(
@@ -119,7 +119,7 @@ def record_meeting(team_id: UUID) -> Any:
         else:
             flash(_("The meeting was recorded."))
             return redirect(url_for(".meeting", meeting_id=recorded.id))
-    return render_template("secretary/meeting_form.html", team=_team(team_id), form=form), _status(form)
+    return render_template("secretary/meeting_form.html", team=team_or_404(team_id), form=form), _status(form)
 
 
 @blueprint.get("/meetings/<uuid:meeting_id>")
@@ -127,14 +127,14 @@ def meeting(meeting_id: UUID) -> str:
     team_id = _team_of(team_of_meeting, meeting_id)
     require_secretary_of(team_id)
     view = services().reader.meeting(meeting_id, current_user.viewer, request.path)
-    team, on = _team(team_id), services().app.today_for(team_id)
+    team, on = team_or_404(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
         commitments = meeting_commitments(
             conn, services().reader, current_user.viewer, request.path, team, meeting_id, on
         )
     return render_template(
         "secretary/meeting.html",
-        team=_team(team_id),
+        team=team_or_404(team_id),
         meeting=view,
         commitments=commitments,
         members=_member_names(team_id),
@@ -169,7 +169,7 @@ def annul_meeting(meeting_id: UUID) -> Any:
 def follow_ups(team_id: UUID) -> str:
     """Commitments still open, the overdue ones first, each with its reference."""
     require_secretary_of(team_id)
-    team, today = _team(team_id), services().app.today_for(team_id)
+    team, today = team_or_404(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
         commitments = team_record.follow_ups(conn, services().reader, current_user.viewer, request.path, team, today)
     return render_template("secretary/follow_ups.html", team=team, commitments=commitments, today=today)
@@ -306,7 +306,7 @@ def _correction(
 
 def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
     view = services().reader.commitment(commitment_id, current_user.viewer, request.path)
-    team, today = _team(team_id), services().app.today_for(team_id)
+    team, today = team_or_404(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
         reference, overdue, meetings = commitment_at_a_glance(conn, team, commitment_id, view.made_on, today)
     follow_up = forms.get("follow_up_form") or FollowUpForm(formdata=None, on=today, idempotency_key=uuid4().hex)
@@ -375,14 +375,6 @@ def _member_choices(team_id: UUID) -> list[SelectChoice]:
 def _member_names(team_id: UUID) -> dict[str, str]:
     with services().engine.connect() as conn:
         return member_names(conn, team_id, public=False)
-
-
-def _team(team_id: UUID) -> Any:
-    with services().engine.connect() as conn:
-        row = find_team(conn, team_id)
-    if row is None:
-        abort(404)
-    return row
 
 
 def _team_of(team_of: Any, item_id: UUID) -> UUID:
