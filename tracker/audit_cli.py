@@ -122,8 +122,8 @@ def ledger_check_proof(file: Path, key: str) -> None:
 @click.option("--state", required=True, type=click.Path(file_okay=False, path_type=Path))
 def witness(url: str, key: str, state: Path) -> None:
     """Check, from your own machine, that the log at URL only grew since you last looked."""
+    from tracker.audit.witness import witness as run_witness
     from tracker.ledger import NoteKey
-    from tracker.witness import witness as run_witness
 
     report = run_witness(url, NoteKey.parse(key), state)
     if report.previous_size is None:
@@ -136,7 +136,7 @@ def witness(url: str, key: str, state: Path) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(file: Path) -> None:
     """Write the whole log and its checkpoints as JSON Lines (no keys: text stays sealed)."""
-    from tracker.log_export import export_log
+    from tracker.audit.export import export_log
 
     services = _services(project_synchronously=False)
     try:
@@ -152,8 +152,8 @@ def export_command(file: Path) -> None:
 @click.option("--key", help="Verifier key for the file's checkpoints (default: the key named in the file).")
 def import_command(file: Path, key: str | None) -> None:
     """Load an exported log into an empty database, rebuild everything and check it against its checkpoints."""
+    from tracker.audit.export import import_log, read_lines
     from tracker.ledger import NoteKey
-    from tracker.log_export import import_log, read_lines
 
     services = _services(project_synchronously=False)
     try:

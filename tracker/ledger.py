@@ -17,8 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import BigInteger, Column, Connection, Engine, LargeBinary, MetaData, String, Table, Text, select
 
-from tracker.domain.errors import DomainError
-from tracker.merkle import (
+from tracker.audit.merkle import (
     ProofError,
     consistency_proof,
     inclusion_proof,
@@ -26,6 +25,7 @@ from tracker.merkle import (
     root_of,
     verify_consistency,
 )
+from tracker.domain.errors import DomainError
 from tracker.persistence import write_transaction
 from tracker.projections.merkle_tree import leaf_bytes, merkle_leaves, root_at, subtree_reader, tree_size
 from tracker.projections.types import UTCDateTime
@@ -339,7 +339,7 @@ def check_proof(document: dict[str, Any], key: NoteKey) -> Checkpoint:
     rebuilt from its stored bytes, up to the checkpoint's root. No database, no trust in the sender."""
     from uuid import UUID
 
-    from tracker.merkle import verify_inclusion
+    from tracker.audit.merkle import verify_inclusion
 
     if document.get("format") != PROOF_FORMAT:
         raise LedgerError("not a Partnership Tracker proof file")

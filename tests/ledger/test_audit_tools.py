@@ -9,13 +9,13 @@ import pytest
 
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.story import tell_long_story, tell_story
+from tracker.audit.export import export_log, import_log
+from tracker.audit.witness import LogMisbehaved, witness
 from tracker.bootstrap import build_services
 from tracker.config import Settings
 from tracker.domain.access import PUBLIC
 from tracker.ledger import LedgerError, NoteKey, check_proof, prove_aggregate
-from tracker.log_export import export_log, import_log
 from tracker.web import create_app
-from tracker.witness import LogMisbehaved, witness
 
 
 def test_a_commitment_s_proof_file_verifies_offline_and_a_changed_one_does_not(services):

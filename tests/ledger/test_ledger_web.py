@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 
 from tests.story import tell_long_story
+from tracker.audit.merkle import leaf_hash, verify_consistency, verify_inclusion
 from tracker.ledger import NoteKey, open_checkpoint
-from tracker.merkle import leaf_hash, verify_consistency, verify_inclusion
 from tracker.projections.merkle_tree import leaf_bytes
 from tracker.web import create_app
 

@@ -6,7 +6,7 @@ import base64
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from tracker.merkle import ProofError
+from tracker.audit.merkle import ProofError
 from tracker.web.services import services
 
 blueprint = Blueprint("ledger", __name__, url_prefix="/ledger")

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tracker.audit.merkle import ProofError, verify_consistency
 from tracker.ledger import LedgerError, NoteKey, open_checkpoint
-from tracker.merkle import ProofError, verify_consistency
 
 
 @dataclass(frozen=True)
