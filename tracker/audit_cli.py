@@ -72,7 +72,8 @@ def ledger_key() -> None:
 @click.option("--key", help="Verifier key for the checkpoint files (default: this server's).")
 def verify(checkpoints: tuple[Path, ...], key: str | None) -> None:
     """Recompute every leaf from the stored events, the tree and every checkpoint; name the first difference."""
-    from tracker.ledger import NoteKey, verify_log
+    from tracker.audit.notes import NoteKey
+    from tracker.audit.verify import verify_log
 
     services = _services(project_synchronously=False)
     try:
@@ -89,7 +90,7 @@ def verify(checkpoints: tuple[Path, ...], key: str | None) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def ledger_prove(record_id: UUID, output: Path) -> None:
     """Write one file proving every event of a record (e.g. a commitment) is in the signed log."""
-    from tracker.ledger import prove_aggregate
+    from tracker.audit.proofs import prove_aggregate
 
     services = _services()
     try:
@@ -106,7 +107,8 @@ def ledger_prove(record_id: UUID, output: Path) -> None:
 @click.option("--key", required=True, help="The log's verifier key, pinned (name+keyid+base64).")
 def ledger_check_proof(file: Path, key: str) -> None:
     """Verify a proof file offline, with no database: signature, then every inclusion proof."""
-    from tracker.ledger import NoteKey, check_proof
+    from tracker.audit.notes import NoteKey
+    from tracker.audit.proofs import check_proof
 
     try:
         document = json.loads(file.read_text())
@@ -122,8 +124,8 @@ def ledger_check_proof(file: Path, key: str) -> None:
 @click.option("--state", required=True, type=click.Path(file_okay=False, path_type=Path))
 def witness(url: str, key: str, state: Path) -> None:
     """Check, from your own machine, that the log at URL only grew since you last looked."""
+    from tracker.audit.notes import NoteKey
     from tracker.audit.witness import witness as run_witness
-    from tracker.ledger import NoteKey
 
     report = run_witness(url, NoteKey.parse(key), state)
     if report.previous_size is None:
@@ -153,7 +155,7 @@ def export_command(file: Path) -> None:
 def import_command(file: Path, key: str | None) -> None:
     """Load an exported log into an empty database, rebuild everything and check it against its checkpoints."""
     from tracker.audit.export import import_log, read_lines
-    from tracker.ledger import NoteKey
+    from tracker.audit.notes import NoteKey
 
     services = _services(project_synchronously=False)
     try:

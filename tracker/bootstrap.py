@@ -13,10 +13,10 @@ from sqlalchemy import Connection, Engine
 
 from tracker.access_log import AccessLog
 from tracker.application import Tracker
+from tracker.audit.signed_log import SignedLog
 from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
 from tracker.credentials import Credentials
-from tracker.ledger import Ledger
 from tracker.persistence import create_database_engine, eventsourcing_env, schema_lock
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
@@ -31,7 +31,7 @@ class Services:
     key_store: KeyStore
     app: Tracker
     projections: ProjectionRunner
-    ledger: Ledger
+    ledger: SignedLog
 
     def team_as_of(self, team_id: UUID, as_of: date, known_at: int | None = None) -> AbstractContextManager[AsOf]:
         """The team's read models as of a business date, as known at a log position (default: now)."""
@@ -88,7 +88,7 @@ def build_services(
             clock=clock,
         )
         projections = ProjectionRunner(app, engine, all_projections())
-        ledger = Ledger(engine, settings.signing_key_file)
+        ledger = SignedLog(engine, settings.signing_key_file)
     if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":
         # A separate `tracker projector` applies the log: wait for it, so a user still sees their own write.
         app.after_save.append(lambda: projections.wait_for(app.recorder.max_notification_id() or 0, timeout=10))

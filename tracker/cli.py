@@ -65,7 +65,7 @@ def init() -> None:
         _write_secret(settings.secret_key_file, secrets.token_urlsafe(48))
         click.echo(f"created session secret {settings.secret_key_file}")
     if not settings.signing_key_file.exists():
-        from tracker.ledger import new_signing_key_pem
+        from tracker.audit.notes import new_signing_key_pem
 
         _write_secret(settings.signing_key_file, new_signing_key_pem())
         click.echo(f"created log signing key {settings.signing_key_file}")

@@ -9,12 +9,14 @@ import pytest
 
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.story import tell_long_story, tell_story
+from tracker.audit.errors import AuditError
 from tracker.audit.export import export_log, import_log
+from tracker.audit.notes import NoteKey
+from tracker.audit.proofs import check_proof, prove_aggregate
 from tracker.audit.witness import LogMisbehaved, witness
 from tracker.bootstrap import build_services
 from tracker.config import Settings
 from tracker.domain.access import PUBLIC
-from tracker.ledger import LedgerError, NoteKey, check_proof, prove_aggregate
 from tracker.web import create_app
 
 
@@ -33,7 +35,7 @@ def test_a_commitment_s_proof_file_verifies_offline_and_a_changed_one_does_not(s
     ):
         changed = json.loads(json.dumps(document))
         mutate(changed)
-        with pytest.raises(LedgerError):
+        with pytest.raises(AuditError):
             check_proof(changed, key)
 
 
@@ -99,7 +101,7 @@ def test_export_then_import_reproduces_the_root_and_with_the_keys_the_same_repor
     # with the keys restored, the same report
     imported.key_store.import_keys(services.key_store.export_keys())
     assert _report(imported, story.team_id) == original
-    with pytest.raises(LedgerError, match="empty database"):
+    with pytest.raises(AuditError, match="empty database"):
         import_log(imported, iter(out.getvalue().splitlines()))
     imported.close()
     # and into a fresh PostgreSQL database, when the source was SQLite and PostgreSQL is configured

@@ -6,7 +6,7 @@ import base64
 
 from tests.story import tell_long_story
 from tracker.audit.merkle import leaf_hash, verify_consistency, verify_inclusion
-from tracker.ledger import NoteKey, open_checkpoint
+from tracker.audit.notes import NoteKey, open_checkpoint
 from tracker.projections.merkle_tree import leaf_bytes
 from tracker.web import create_app
 

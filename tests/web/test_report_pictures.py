@@ -8,11 +8,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from tracker.audit.notes import new_signing_key_pem
 from tracker.bootstrap import build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
 from tracker.demo import load_demo
-from tracker.ledger import new_signing_key_pem
 from tracker.web import create_app
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

@@ -495,11 +495,11 @@ def _public_commitments(team_id: UUID, code: str, rows: list[Any], as_of: date) 
 
 def _leaves_up_to(position: int) -> int:
     """A log position as people see it: the number of leaves of the tree up to it (database ids stay inside)."""
-    from tracker.ledger import LedgerError
+    from tracker.audit.errors import AuditError
 
     try:
         return services().ledger.leaf_index_of(position) + 1 if position else 0
-    except LedgerError:
+    except AuditError:
         return 0
 
 

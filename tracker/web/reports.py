@@ -127,17 +127,17 @@ def _depends_on(team_id: UUID, period: tuple[date, date], as_of: date) -> tuple[
 
 def _provenance(known_at: int) -> dict[str, Any]:
     """What a report was built from: how many events of the log, the latest signed checkpoint, the log's key."""
-    from tracker.ledger import LedgerError
+    from tracker.audit.errors import AuditError
 
     ledger = services().ledger
     try:
         events = ledger.leaf_index_of(known_at) + 1 if known_at else 0
-    except LedgerError:
+    except AuditError:
         events = None
     latest = ledger.latest()
     try:
         fingerprint = ledger.key.fingerprint
-    except LedgerError:
+    except AuditError:
         fingerprint = None
     return {
         "events": events,
