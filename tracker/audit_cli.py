@@ -30,7 +30,7 @@ def ledger_checkpoint() -> None:
     services = _services()
     try:
         services.projections.catch_up()
-        checkpoint = services.ledger.sign_head()
+        checkpoint = services.signed_log.sign_head()
         click.echo(checkpoint.note, nl=False)
     finally:
         services.close()
@@ -41,11 +41,11 @@ def ledger_head() -> None:
     """Print the latest signed checkpoint, and the key to verify it with."""
     services = _services(project_synchronously=False)
     try:
-        latest = services.ledger.latest()
+        latest = services.signed_log.latest()
         if latest is None:
             raise DomainError("no checkpoint signed yet: run `tracker ledger checkpoint`")
         click.echo(latest.note, nl=False)
-        click.echo(f"# verifier key: {services.ledger.key.vkey}", err=True)
+        click.echo(f"# verifier key: {services.signed_log.key.vkey}", err=True)
     finally:
         services.close()
 
@@ -55,7 +55,7 @@ def ledger_key() -> None:
     """Print the log's verifier key (to pin) and its fingerprint (printed on every PDF report)."""
     services = _services(project_synchronously=False)
     try:
-        key = services.ledger.key
+        key = services.signed_log.key
         click.echo(f"{key.vkey}\nfingerprint: {key.fingerprint}")
     finally:
         services.close()
@@ -78,7 +78,7 @@ def verify(checkpoints: tuple[Path, ...], key: str | None) -> None:
     services = _services(project_synchronously=False)
     try:
         services.projections.catch_up(["merkle_tree"])
-        note_key = NoteKey.parse(key) if key else services.ledger.key
+        note_key = NoteKey.parse(key) if key else services.signed_log.key
         size, root = verify_log(services.engine, services.app, [p.read_text() for p in checkpoints], note_key)
         click.echo(f"verified: {size} leaves, root {base64.b64encode(root).decode()}")
     finally:
@@ -95,7 +95,7 @@ def ledger_prove(record_id: UUID, output: Path) -> None:
     services = _services()
     try:
         services.projections.catch_up()
-        document = prove_aggregate(services.ledger, services.app, record_id)
+        document = prove_aggregate(services.signed_log, services.app, record_id)
     finally:
         services.close()
     output.write_text(json.dumps(document, indent=1))

@@ -31,7 +31,7 @@ class Services:
     key_store: KeyStore
     app: Tracker
     projections: ProjectionRunner
-    ledger: SignedLog
+    signed_log: SignedLog
 
     def team_as_of(self, team_id: UUID, as_of: date, known_at: int | None = None) -> AbstractContextManager[AsOf]:
         """The team's read models as of a business date, as known at a log position (default: now)."""
@@ -88,10 +88,10 @@ def build_services(
             clock=clock,
         )
         projections = ProjectionRunner(app, engine, all_projections())
-        ledger = SignedLog(engine, settings.signing_key_file)
+        signed_log = SignedLog(engine, settings.signing_key_file)
     if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":
         # A separate `tracker projector` applies the log: wait for it, so a user still sees their own write.
         app.after_save.append(lambda: projections.wait_for(app.recorder.max_notification_id() or 0, timeout=10))
     elif project_synchronously:
         app.after_save.append(projections.catch_up)
-    return Services(settings, engine, key_store, app, projections, ledger)
+    return Services(settings, engine, key_store, app, projections, signed_log)

@@ -88,7 +88,7 @@ def demo(if_empty: bool) -> None:
             return
         teams = load_demo(services.app, by=cli_user())
         accounts = load_demo_users(services.app, teams, by=cli_user())
-        services.ledger.sign_head()
+        services.signed_log.sign_head()
         click.echo(f"demo loaded: {len(teams)} teams, {services.app.recorder.max_notification_id()} events")
         click.echo(f"demo accounts (password {DEMO_PASSWORD!r}): {', '.join(accounts)}")
     finally:

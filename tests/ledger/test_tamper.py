@@ -16,7 +16,7 @@ from tracker.projections.event_index import stored_events_table
 def logged(services):
     tell_long_story(services.app)
     services.projections.catch_up()
-    checkpoint = services.ledger.sign_head()
+    checkpoint = services.signed_log.sign_head()
     return services, checkpoint
 
 
@@ -35,7 +35,7 @@ def nth_position(services, n):
 
 
 def verify(services, notes=()):
-    return verify_log(services.engine, services.app, list(notes), services.ledger.key)
+    return verify_log(services.engine, services.app, list(notes), services.signed_log.key)
 
 
 def test_an_untouched_log_verifies_also_after_an_erasure(logged):

@@ -24,8 +24,8 @@ def export_log(services: Services, out: IO[str]) -> int:
     """Write the header, every event in log order with its leaf index, then every checkpoint; returns the number of
     events. The file holds no keys: given to an auditor, it proves integrity without revealing any text."""
     services.projections.catch_up(["merkle_tree"])
-    key = services.ledger.key
-    out.write(json.dumps({"format": FORMAT, "origin": services.ledger.origin, "verifier_key": key.vkey}) + "\n")
+    key = services.signed_log.key
+    out.write(json.dumps({"format": FORMAT, "origin": services.signed_log.origin, "verifier_key": key.vkey}) + "\n")
     count, start = 0, 0
     while notifications := services.app.recorder.select_notifications(start, BATCH, inclusive_of_start=False):
         for notification in notifications:
@@ -43,7 +43,7 @@ def export_log(services: Services, out: IO[str]) -> int:
             )
             count += 1
         start = notifications[-1].id
-    for checkpoint in services.ledger.checkpoints():
+    for checkpoint in services.signed_log.checkpoints():
         out.write(json.dumps({"checkpoint": checkpoint.note}) + "\n")
     return count
 
@@ -83,7 +83,7 @@ def import_log(services: Services, lines: Iterator[str], key: NoteKey | None = N
         services.app.recorder.insert_events(batch)
     services.projections.catch_up()
     size, root = verify_log(services.engine, services.app, notes, key)
-    services.ledger.keep(notes, key)
+    services.signed_log.keep(notes, key)
     return size, root
 
 

@@ -498,7 +498,7 @@ def _leaves_up_to(position: int) -> int:
     from tracker.audit.errors import AuditError
 
     try:
-        return services().ledger.leaf_index_of(position) + 1 if position else 0
+        return services().signed_log.leaf_index_of(position) + 1 if position else 0
     except AuditError:
         return 0
 

@@ -120,7 +120,7 @@ def _depends_on(team_id: UUID, period: tuple[date, date], as_of: date) -> tuple[
     """What a rendered report depends on: a change in any of it is a new render (tracker.reports.ReportCache)."""
     with services().engine.connect() as conn:
         position = team_position(conn, team_id.hex, services().projections.position("event_index"))
-    latest = services().ledger.latest()
+    latest = services().signed_log.latest()
     folded = bool(request.args.get("as_of"))  # an as-of view, with its own provenance, even for today
     return team_id.hex, period, as_of, folded, str(get_locale()), position, latest.size if latest else None
 
@@ -129,7 +129,7 @@ def _provenance(known_at: int) -> dict[str, Any]:
     """What a report was built from: how many events of the log, the latest signed checkpoint, the log's key."""
     from tracker.audit.errors import AuditError
 
-    ledger = services().ledger
+    ledger = services().signed_log
     try:
         events = ledger.leaf_index_of(known_at) + 1 if known_at else 0
     except AuditError:
