@@ -18,7 +18,7 @@ import uuid
 
 from sqlalchemy import create_engine
 
-from tracker.merkle import inclusion_proof, leaf_hash, node_hash, root_of, verify_inclusion
+from tracker.audit.merkle import inclusion_proof, leaf_hash, node_hash, root_of, verify_inclusion
 from tracker.projections.merkle_tree import leaf_bytes, merkle_leaves, merkle_nodes, metadata, subtree_reader
 
 RECORD_STATE = b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-23T00:00:00+00:00"},' + b"x" * 300 + b"}"

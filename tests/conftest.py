@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tracker.audit.notes import new_signing_key_pem
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
-from tracker.ledger import new_signing_key_pem
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
 if os.environ.get("TRACKER_REQUIRE_POSTGRES") and not POSTGRES_URL:

@@ -13,11 +13,11 @@ from sqlalchemy import Connection, Engine
 
 from tracker.access_log import AccessLog
 from tracker.application import Tracker
+from tracker.audit.signed_log import SignedLog
 from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
 from tracker.credentials import Credentials
 from tracker.documents.report import forget_rendered_reports
-from tracker.ledger import Ledger
 from tracker.persistence import create_database_engine, eventsourcing_env, schema_lock
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
@@ -32,7 +32,7 @@ class Services:
     key_store: KeyStore
     app: Tracker
     projections: ProjectionRunner
-    ledger: Ledger
+    signed_log: SignedLog
 
     @property
     def reader(self) -> Reader:
@@ -94,10 +94,10 @@ def build_services(
             clock=clock,
         )
         projections = ProjectionRunner(app, engine, all_projections())
-        ledger = Ledger(engine, settings.signing_key_file)
+        signed_log = SignedLog(engine, settings.signing_key_file)
     if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":
         # A separate `tracker projector` applies the log: wait for it, so a user still sees their own write.
         app.after_save.append(lambda: projections.wait_for(app.recorder.max_notification_id() or 0, timeout=10))
     elif project_synchronously:
         app.after_save.append(projections.catch_up)
-    return Services(settings, engine, key_store, app, projections, ledger)
+    return Services(settings, engine, key_store, app, projections, signed_log)

@@ -129,7 +129,7 @@ def test_a_team_is_recorded_and_reported_through_the_api(api, world, services):
     assert report["non_public"]["count"] == 2  # the story's confidential commitment and this one
     texts = [c["description"] for c in report["commitments"]]
     assert "Чырак" in texts and "Сыр" not in texts
-    assert api.get(f"/api/v1/teams/{team}/report").json["known_at"] == services.ledger.head()[0]  # a leaf count
+    assert api.get(f"/api/v1/teams/{team}/report").json["known_at"] == services.signed_log.head()[0]  # a leaf count
     before = api.get(f"/api/v1/teams/{team}/report?as_of=2015-04-10").json
     assert before["summary"]["kept"] == 0
     ledger = api.get(f"/api/v1/members/{member.json['id']}/ledger?as_of=2015-05-15").json

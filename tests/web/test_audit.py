@@ -35,7 +35,7 @@ def test_an_auditor_reads_the_log_with_text_of_teams_in_scope_and_every_reading_
 
 
 def test_replay_shows_the_record_as_it_was_beside_today(web, services, world):
-    head_leaf = services.ledger.head()[0] - 1
+    head_leaf = services.signed_log.head()[0] - 1
     services.app.report_follow_up(world.a.meeting.commitment_ids[0], on=date(2015, 4, 20), status="kept", by=BY)
     html = (
         logged_in(web, "auditor_a")

@@ -8,11 +8,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from tracker.audit.notes import new_signing_key_pem
 from tracker.bootstrap import build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
 from tracker.demo import load_demo
-from tracker.ledger import new_signing_key_pem
 from tracker.web import create_app
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -33,7 +33,7 @@ def test_the_demo_report_prints_with_ink_on_every_page_and_repeated_table_header
     settings.signing_key_file.write_text(new_signing_key_pem())
     services = build_services(settings, master_key=MasterKey.generate(), clock=clock)
     team_ids = load_demo(services.app, by="cli:test")
-    services.ledger.sign_head()
+    services.signed_log.sign_head()
     app = create_app({"TESTING": True, "SECRET_KEY": "test"}, services=services)
     pdf = app.test_client().get(f"/teams/{team_ids[0]}/report.pdf", headers={"Accept-Language": "en"}).data
     path = tmp_path / "report.pdf"

@@ -194,8 +194,8 @@ def test_member_ledger_pages_show_public_commitments_only(web, told):
 
 
 def test_every_report_states_the_checkpoint_it_was_built_at_and_the_log_key(web, services, told):
-    checkpoint = services.ledger.sign_head()
-    fingerprint = services.ledger.key.fingerprint
+    checkpoint = services.signed_log.sign_head()
+    fingerprint = services.signed_log.key.fingerprint
     text = " ".join(pdf_text(web.test_client().get(f"/teams/{told.a.team_id}/report.pdf").data).split())
     assert fingerprint in text
     assert f"Latest signed checkpoint: {checkpoint.size} events" in text

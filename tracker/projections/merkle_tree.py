@@ -16,7 +16,7 @@ from uuid import UUID
 
 from sqlalchemy import BigInteger, Column, Connection, Integer, LargeBinary, MetaData, Table, func, select
 
-from tracker.merkle import EMPTY_ROOT, leaf_hash, node_hash, split
+from tracker.audit.merkle import EMPTY_ROOT, leaf_hash, node_hash, split
 from tracker.projections.batch import Batch, insert_many
 
 LEAF_PREFIX = b"partnership-tracker/leaf/v1\n"

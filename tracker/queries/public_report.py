@@ -10,8 +10,8 @@ from uuid import UUID
 
 from sqlalchemy import Connection, func, select
 
+from tracker.audit.errors import AuditError
 from tracker.domain.access import PUBLIC
-from tracker.ledger import LedgerError
 from tracker.projections.event_index import event_index
 from tracker.queries.commitments import CommitmentLine, commitment_lines
 from tracker.queries.public_record import PublicReport, build_public_report
@@ -77,12 +77,12 @@ def provenance(signed_log: Any, known_at: int) -> dict[str, Any]:
     """What a report was built from: how many events of the log, the latest signed checkpoint, the log's key."""
     try:
         events = signed_log.leaf_index_of(known_at) + 1 if known_at else 0
-    except LedgerError:
+    except AuditError:
         events = None
     latest = signed_log.latest()
     try:
         fingerprint = signed_log.key.fingerprint
-    except LedgerError:
+    except AuditError:
         fingerprint = None
     return {
         "events": events,

@@ -269,7 +269,7 @@ class TeamReport(MethodView):
         return {
             "team_id": team_id,
             "as_of": as_of,
-            "known_at": provenance(services().ledger, known_at)["events"] or 0,
+            "known_at": provenance(services().signed_log, known_at)["events"] or 0,
             "summary": record.public_summary,
             "non_public": {"count": record.non_public_summary["made"], "summary": record.non_public_summary},
             "commitments": [_commitment_out(line) for line in lines],

@@ -6,7 +6,7 @@ import base64
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from tracker.merkle import ProofError
+from tracker.audit.merkle import ProofError
 from tracker.web.services import services
 
 blueprint = Blueprint("ledger", __name__, url_prefix="/ledger")
@@ -14,11 +14,11 @@ blueprint = Blueprint("ledger", __name__, url_prefix="/ledger")
 
 @blueprint.get("/head")
 def head() -> Response:
-    latest = services().ledger.latest()
+    latest = services().signed_log.latest()
     if latest is None:
         abort(404, "no checkpoint signed yet: run `tracker ledger checkpoint`")
     body, _, signatures = latest.note.partition("\n\n")
-    key = services().ledger.key
+    key = services().signed_log.key
     return jsonify(
         size=latest.size,
         root=base64.b64encode(latest.root).decode(),
@@ -32,7 +32,7 @@ def head() -> Response:
 
 @blueprint.get("/checkpoint")
 def checkpoint() -> Response:
-    latest = services().ledger.latest()
+    latest = services().signed_log.latest()
     if latest is None:
         abort(404, "no checkpoint signed yet")
     return Response(latest.note, mimetype="text/plain")
@@ -42,7 +42,7 @@ def checkpoint() -> Response:
 def inclusion() -> Response:
     index, size = _number("index"), _number("size")
     try:
-        proof = services().ledger.inclusion(index, size)
+        proof = services().signed_log.inclusion(index, size)
     except ProofError as error:
         abort(400, str(error))
     return jsonify(index=index, size=size, proof=[base64.b64encode(h).decode() for h in proof])
@@ -52,7 +52,7 @@ def inclusion() -> Response:
 def consistency() -> Response:
     old, new = _number("from"), _number("to")
     try:
-        proof = services().ledger.consistency(old, new)
+        proof = services().signed_log.consistency(old, new)
     except ProofError as error:
         abort(400, str(error))
     return jsonify(**{"from": old, "to": new, "proof": [base64.b64encode(h).decode() for h in proof]})

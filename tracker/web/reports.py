@@ -98,7 +98,7 @@ def _opened(team_id: UUID, use_query: bool = True) -> OpenedReport:
             known_at,
             period,
             page=request.path,
-            provenance=provenance(services().ledger, known_at),
+            provenance=provenance(services().signed_log, known_at),
         )
     if opened is None:
         abort(404)
@@ -109,7 +109,7 @@ def _depends_on(team_id: UUID, period: tuple[date, date], as_of: date) -> tuple[
     """What a rendered report depends on: a change in any of it is a new render (ReportCache)."""
     with services().engine.connect() as conn:
         position = team_position(conn, team_id, services().projections.position("event_index"))
-    latest = services().ledger.latest()
+    latest = services().signed_log.latest()
     folded = bool(request.args.get("as_of"))  # an as-of view, with its own provenance, even for today
     return team_id.hex, period, as_of, folded, _language(), position, latest.size if latest else None
 

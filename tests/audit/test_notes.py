@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tracker.ledger import LedgerError, NoteKey, checkpoint_body, open_checkpoint, sign_note, verify_note
+from tracker.audit.errors import AuditError
+from tracker.audit.notes import NoteKey, checkpoint_body, open_checkpoint, sign_note, verify_note
 
 # golang.org/x/mod/sumdb/note, note_test.go (BSD licence): Peter Neumann's key and signed note.
 PETER_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
@@ -21,7 +22,7 @@ def test_go_s_signed_note_vector_verifies():
     key = NoteKey.parse(PETER_VKEY)
     assert key.key_id.hex() == "c74f20a3"
     assert verify_note(PETER_NOTE, key) == PETER_TEXT
-    with pytest.raises(LedgerError):
+    with pytest.raises(AuditError):
         verify_note(PETER_NOTE.replace("cryptography", "cryptogrAphy"), key)
 
 
@@ -32,9 +33,9 @@ def test_a_signed_checkpoint_opens_with_its_key_only():
     checkpoint = open_checkpoint(note, NoteKey.parse(key.vkey))
     assert (checkpoint.size, checkpoint.root) == (7, b"\x01" * 32)
     other = NoteKey("tracker.example/log", Ed25519PrivateKey.generate().public_key())
-    with pytest.raises(LedgerError):
+    with pytest.raises(AuditError):
         open_checkpoint(note, other)
-    with pytest.raises(LedgerError):
+    with pytest.raises(AuditError):
         open_checkpoint(note.replace("\n7\n", "\n8\n"), key)
     unknown = sign_note(checkpoint_body(key.name, 7, b"\x01" * 32), "someone.else/log", Ed25519PrivateKey.generate())
     cosigned = note + unknown.split("\n\n")[1]
@@ -44,5 +45,5 @@ def test_a_signed_checkpoint_opens_with_its_key_only():
 def test_a_verifier_key_whose_id_does_not_match_is_refused():
     key = NoteKey("tracker.example/log", Ed25519PrivateKey.generate().public_key())
     name, _key_id, encoded = key.vkey.split("+", 2)
-    with pytest.raises(LedgerError):
+    with pytest.raises(AuditError):
         NoteKey.parse(f"{name}+{'0' * 8}+{encoded}")

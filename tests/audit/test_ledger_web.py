@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 
 from tests.story import tell_long_story
-from tracker.ledger import NoteKey, open_checkpoint
-from tracker.merkle import leaf_hash, verify_consistency, verify_inclusion
+from tracker.audit.merkle import leaf_hash, verify_consistency, verify_inclusion
+from tracker.audit.notes import NoteKey, open_checkpoint
 from tracker.projections.merkle_tree import leaf_bytes
 from tracker.web import create_app
 
@@ -16,11 +16,11 @@ def test_a_client_checks_the_head_and_the_proofs_with_the_pinned_key(services):
     client = app.test_client()
     assert client.get("/ledger/head").status_code == 404
     tell_long_story(services.app)
-    first = services.ledger.sign_head()
+    first = services.signed_log.sign_head()
     tell_long_story_again = services.app.record_meeting  # more events after the first checkpoint
     team = services.app.recorder.select_notifications(1, 1)[0].originator_id
     tell_long_story_again(team, held_on=services.app.today_for(team), kind="regular", place="Hall", by="cli:t")
-    services.ledger.sign_head()
+    services.signed_log.sign_head()
     head = client.get("/ledger/head").json
     key = NoteKey.parse(head["public_key"])
     checkpoint = open_checkpoint(client.get("/ledger/checkpoint").get_data(as_text=True), key)

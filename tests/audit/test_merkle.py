@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.merkle import (
+from tracker.audit.merkle import (
     EMPTY_ROOT,
     ProofError,
     consistency_proof,

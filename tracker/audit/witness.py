@@ -1,5 +1,4 @@
-"""The witness an auditor runs on their own machine: it checks that the log only ever grows, with a key pinned
-from the first use or from paper, never taken from the server it checks."""
+"""The witness an auditor runs on their own machine: it checks that the log only ever grows."""
 
 from __future__ import annotations
 
@@ -10,8 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tracker.ledger import LedgerError, NoteKey, open_checkpoint
-from tracker.merkle import ProofError, verify_consistency
+from tracker.audit.errors import AuditError
+from tracker.audit.merkle import ProofError, verify_consistency
+from tracker.audit.notes import NoteKey, open_checkpoint
 
 
 @dataclass(frozen=True)
@@ -21,11 +21,13 @@ class WitnessReport:
     evidence: Path | None = None
 
 
-class LogMisbehaved(LedgerError):
+class LogMisbehaved(AuditError):
     """The log forked, shrank or was rewritten: both checkpoints are kept as evidence."""
 
 
 def witness(url: str, key: NoteKey, state: Path, fetch=None) -> WitnessReport:
+    """Check the log's latest checkpoint against the one seen last (kept in `state`), with a key pinned from the
+    first use or from paper, never taken from the server it checks."""
     fetch = fetch or _fetch
     state.mkdir(parents=True, exist_ok=True)
     note = fetch(f"{url.rstrip('/')}/ledger/checkpoint")

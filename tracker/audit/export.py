@@ -1,5 +1,4 @@
-"""Export and import of the whole log (JSON Lines): every stored event as stored, with its leaf index, and the
-signed checkpoints. It holds no keys: given to an auditor, it proves integrity without revealing any text."""
+"""Export and import of the whole log as JSON Lines: every stored event as stored, and the signed checkpoints."""
 
 from __future__ import annotations
 
@@ -11,21 +10,22 @@ from typing import IO
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import select
 
+from tracker.audit.errors import AuditError
+from tracker.audit.notes import NoteKey
+from tracker.audit.verify import verify_log
 from tracker.bootstrap import Services
-from tracker.ledger import LedgerError, NoteKey, open_checkpoint, signed_checkpoints, verify_log
-from tracker.persistence import write_transaction
 
 FORMAT = "partnership-tracker-log/1"
 BATCH = 500
 
 
 def export_log(services: Services, out: IO[str]) -> int:
-    """Write the header, every event in log order, then every checkpoint; returns the number of events."""
+    """Write the header, every event in log order with its leaf index, then every checkpoint; returns the number of
+    events. The file holds no keys: given to an auditor, it proves integrity without revealing any text."""
     services.projections.catch_up(["merkle_tree"])
-    key = services.ledger.key
-    out.write(json.dumps({"format": FORMAT, "origin": services.ledger.origin, "verifier_key": key.vkey}) + "\n")
+    key = services.signed_log.key
+    out.write(json.dumps({"format": FORMAT, "origin": services.signed_log.origin, "verifier_key": key.vkey}) + "\n")
     count, start = 0, 0
     while notifications := services.app.recorder.select_notifications(start, BATCH, inclusive_of_start=False):
         for notification in notifications:
@@ -43,19 +43,22 @@ def export_log(services: Services, out: IO[str]) -> int:
             )
             count += 1
         start = notifications[-1].id
-    for checkpoint in services.ledger.checkpoints():
+    for checkpoint in services.signed_log.checkpoints():
         out.write(json.dumps({"checkpoint": checkpoint.note}) + "\n")
     return count
 
 
 def import_log(services: Services, lines: Iterator[str], key: NoteKey | None = None) -> tuple[int, bytes]:
     """Into an empty database: insert every event in order, rebuild the tree and the read models, and check the
-    tree against every checkpoint in the file (signed by the file's key, or by `key` when given)."""
+    tree against every checkpoint in the file (signed by the file's key, or by `key` when given).
+
+    This is the one place that writes stored events verbatim, past the application and its domain events: each
+    keeps the bytes it was exported with, so it keeps its leaf hash and the log still matches its checkpoints."""
     if services.app.recorder.max_notification_id():
-        raise LedgerError("import needs an empty database: this one already holds a log")
+        raise AuditError("import needs an empty database: this one already holds a log")
     header = json.loads(next(lines))
     if header.get("format") != FORMAT:
-        raise LedgerError("not a Partnership Tracker log export")
+        raise AuditError("not a Partnership Tracker log export")
     key = key or NoteKey.parse(header["verifier_key"])
     notes: list[str] = []
     batch: list[StoredEvent] = []
@@ -66,7 +69,7 @@ def import_log(services: Services, lines: Iterator[str], key: NoteKey | None = N
             notes.append(item["checkpoint"])
             continue
         if item["leaf_index"] != expected:
-            raise LedgerError(f"the export is out of order at leaf {expected}")
+            raise AuditError(f"the export is out of order at leaf {expected}")
         expected += 1
         batch.append(
             StoredEvent(
@@ -80,28 +83,8 @@ def import_log(services: Services, lines: Iterator[str], key: NoteKey | None = N
         services.app.recorder.insert_events(batch)
     services.projections.catch_up()
     size, root = verify_log(services.engine, services.app, notes, key)
-    _keep_checkpoints(services, notes, key)
+    services.signed_log.keep(notes, key)
     return size, root
-
-
-def _keep_checkpoints(services: Services, notes: list[str], key: NoteKey) -> None:
-    from datetime import UTC, datetime
-
-    with write_transaction(services.engine) as conn:
-        known = set(conn.execute(select(signed_checkpoints.c.size)).scalars())
-        for note in notes:
-            checkpoint = open_checkpoint(note, key)
-            if checkpoint.size not in known:
-                conn.execute(
-                    signed_checkpoints.insert(),
-                    {
-                        "size": checkpoint.size,
-                        "root": checkpoint.root,
-                        "note": note,
-                        "key_name": key.name,
-                        "signed_at": datetime.now(UTC),
-                    },
-                )
 
 
 def read_lines(path: Path) -> Iterator[str]:

@@ -9,20 +9,22 @@ import pytest
 
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.story import tell_long_story, tell_story
+from tracker.audit.errors import AuditError
+from tracker.audit.export import export_log, import_log
+from tracker.audit.notes import NoteKey
+from tracker.audit.proofs import check_proof, prove_aggregate
+from tracker.audit.witness import LogMisbehaved, witness
 from tracker.bootstrap import build_services
 from tracker.config import Settings
 from tracker.domain.access import PUBLIC
-from tracker.ledger import LedgerError, NoteKey, check_proof, prove_aggregate
-from tracker.log_export import export_log, import_log
 from tracker.web import create_app
-from tracker.witness import LogMisbehaved, witness
 
 
 def test_a_commitment_s_proof_file_verifies_offline_and_a_changed_one_does_not(services):
     story = tell_long_story(services.app)
     commitment_id = story.meeting.commitment_ids[0]
-    document = json.loads(json.dumps(prove_aggregate(services.ledger, services.app, commitment_id)))
-    key = NoteKey.parse(services.ledger.key.vkey)
+    document = json.loads(json.dumps(prove_aggregate(services.signed_log, services.app, commitment_id)))
+    key = NoteKey.parse(services.signed_log.key.vkey)
     assert len(document["events"]) == 4 and check_proof(document, key).size >= document["events"][-1]["leaf_index"]
     assert "Орнотулду" not in json.dumps(document)  # free text stays sealed
     for mutate in (
@@ -33,7 +35,7 @@ def test_a_commitment_s_proof_file_verifies_offline_and_a_changed_one_does_not(s
     ):
         changed = json.loads(json.dumps(document))
         mutate(changed)
-        with pytest.raises(LedgerError):
+        with pytest.raises(AuditError):
             check_proof(changed, key)
 
 
@@ -45,13 +47,13 @@ def test_the_witness_accepts_growth_and_keeps_evidence_of_a_rewrite(services, tm
         assert response.status_code == 200, url
         return response.get_data(as_text=True)
 
-    key = NoteKey.parse(services.ledger.key.vkey)
+    key = NoteKey.parse(services.signed_log.key.vkey)
     tell_story(services.app)
-    services.ledger.sign_head()
+    services.signed_log.sign_head()
     state = tmp_path / "witness"
     assert witness("http://tracker", key, state, fetch).previous_size is None
     tell_story(services.app)
-    services.ledger.sign_head()
+    services.signed_log.sign_head()
     grown = witness("http://tracker", key, state, fetch)
     assert grown.size > grown.previous_size
     # the server signs a rewritten history (a forked log) with its own key: the witness refuses it, with evidence
@@ -72,7 +74,7 @@ def test_the_witness_accepts_growth_and_keeps_evidence_of_a_rewrite(services, tm
     with services.engine.begin() as conn:
         conn.execute(text(f"DELETE FROM {table} WHERE {position} = :p"), {"p": first.id})
     services.projections.catch_up(["merkle_tree"])
-    services.ledger.sign_head()
+    services.signed_log.sign_head()
     with pytest.raises(LogMisbehaved, match="evidence"):
         witness("http://tracker", key, state, fetch)
     assert len(list(state.glob("evidence-*/*-checkpoint"))) == 2
@@ -80,11 +82,11 @@ def test_the_witness_accepts_growth_and_keeps_evidence_of_a_rewrite(services, tm
 
 def test_export_then_import_reproduces_the_root_and_with_the_keys_the_same_reports(services, tmp_path, clock):
     story = tell_long_story(services.app)
-    services.ledger.sign_head()
+    services.signed_log.sign_head()
     out = io.StringIO()
     exported = export_log(services, out)
     assert "data_keys" not in out.getvalue() and "Орнотулду" not in out.getvalue()
-    size, root = services.ledger.head()
+    size, root = services.signed_log.head()
     original = _report(services, story.team_id)
 
     # into a fresh database without the keys: same root, and every text unreadable
@@ -93,13 +95,13 @@ def test_export_then_import_reproduces_the_root_and_with_the_keys_the_same_repor
     fresh.signing_key_file.write_text(services.settings.signing_key_file.read_text())
     imported = build_services(fresh, master_key=services.key_store.master_key.__class__.generate(), clock=clock)
     assert import_log(imported, iter(out.getvalue().splitlines())) == (exported, root)
-    assert (size, root) == imported.ledger.head()
+    assert (size, root) == imported.signed_log.head()
     blind = _report(imported, story.team_id)
     assert all(c["description"] is None for c in blind["commitments"])
     # with the keys restored, the same report
     imported.key_store.import_keys(services.key_store.export_keys())
     assert _report(imported, story.team_id) == original
-    with pytest.raises(LedgerError, match="empty database"):
+    with pytest.raises(AuditError, match="empty database"):
         import_log(imported, iter(out.getvalue().splitlines()))
     imported.close()
     # and into a fresh PostgreSQL database, when the source was SQLite and PostgreSQL is configured

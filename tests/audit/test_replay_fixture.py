@@ -20,11 +20,11 @@ from uuid import UUID
 
 from sqlalchemy import Engine, select
 
+from tracker.audit.export import import_log, read_lines
+from tracker.audit.notes import new_signing_key_pem
 from tracker.bootstrap import build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
-from tracker.ledger import new_signing_key_pem
-from tracker.log_export import import_log, read_lines
 from tracker.projections import all_projections
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,22 +1,16 @@
-"""The auditor's command line: signed checkpoints, proofs checked offline, the witness, verify, export, import."""
+"""The auditor's commands: signed checkpoints, proofs checked offline, the witness, verify, export, import."""
 
 from __future__ import annotations
 
 import base64
 import json
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 import click
 
+from tracker.cli.context import opened_services
 from tracker.domain.errors import DomainError
-
-
-def _services(**kwargs: Any) -> Any:
-    from tracker.bootstrap import build_services
-
-    return build_services(**kwargs)
 
 
 @click.group()
@@ -27,38 +21,29 @@ def ledger() -> None:
 @ledger.command("checkpoint")
 def ledger_checkpoint() -> None:
     """Sign the current head of the log (after checking it is consistent with the last one signed)."""
-    services = _services()
-    try:
+    with opened_services() as services:
         services.projections.catch_up()
-        checkpoint = services.ledger.sign_head()
+        checkpoint = services.signed_log.sign_head()
         click.echo(checkpoint.note, nl=False)
-    finally:
-        services.close()
 
 
 @ledger.command("head")
 def ledger_head() -> None:
     """Print the latest signed checkpoint, and the key to verify it with."""
-    services = _services(project_synchronously=False)
-    try:
-        latest = services.ledger.latest()
+    with opened_services(project_synchronously=False) as services:
+        latest = services.signed_log.latest()
         if latest is None:
             raise DomainError("no checkpoint signed yet: run `tracker ledger checkpoint`")
         click.echo(latest.note, nl=False)
-        click.echo(f"# verifier key: {services.ledger.key.vkey}", err=True)
-    finally:
-        services.close()
+        click.echo(f"# verifier key: {services.signed_log.key.vkey}", err=True)
 
 
 @ledger.command("key")
 def ledger_key() -> None:
     """Print the log's verifier key (to pin) and its fingerprint (printed on every PDF report)."""
-    services = _services(project_synchronously=False)
-    try:
-        key = services.ledger.key
+    with opened_services(project_synchronously=False) as services:
+        key = services.signed_log.key
         click.echo(f"{key.vkey}\nfingerprint: {key.fingerprint}")
-    finally:
-        services.close()
 
 
 @click.command()
@@ -72,16 +57,14 @@ def ledger_key() -> None:
 @click.option("--key", help="Verifier key for the checkpoint files (default: this server's).")
 def verify(checkpoints: tuple[Path, ...], key: str | None) -> None:
     """Recompute every leaf from the stored events, the tree and every checkpoint; name the first difference."""
-    from tracker.ledger import NoteKey, verify_log
+    from tracker.audit.notes import NoteKey
+    from tracker.audit.verify import verify_log
 
-    services = _services(project_synchronously=False)
-    try:
+    with opened_services(project_synchronously=False) as services:
         services.projections.catch_up(["merkle_tree"])
-        note_key = NoteKey.parse(key) if key else services.ledger.key
+        note_key = NoteKey.parse(key) if key else services.signed_log.key
         size, root = verify_log(services.engine, services.app, [p.read_text() for p in checkpoints], note_key)
         click.echo(f"verified: {size} leaves, root {base64.b64encode(root).decode()}")
-    finally:
-        services.close()
 
 
 @ledger.command("prove")
@@ -89,14 +72,11 @@ def verify(checkpoints: tuple[Path, ...], key: str | None) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def ledger_prove(record_id: UUID, output: Path) -> None:
     """Write one file proving every event of a record (e.g. a commitment) is in the signed log."""
-    from tracker.ledger import prove_aggregate
+    from tracker.audit.proofs import prove_aggregate
 
-    services = _services()
-    try:
+    with opened_services() as services:
         services.projections.catch_up()
-        document = prove_aggregate(services.ledger, services.app, record_id)
-    finally:
-        services.close()
+        document = prove_aggregate(services.signed_log, services.app, record_id)
     output.write_text(json.dumps(document, indent=1))
     click.echo(f"wrote {output}: {len(document['events'])} events with their inclusion proofs")
 
@@ -106,7 +86,8 @@ def ledger_prove(record_id: UUID, output: Path) -> None:
 @click.option("--key", required=True, help="The log's verifier key, pinned (name+keyid+base64).")
 def ledger_check_proof(file: Path, key: str) -> None:
     """Verify a proof file offline, with no database: signature, then every inclusion proof."""
-    from tracker.ledger import NoteKey, check_proof
+    from tracker.audit.notes import NoteKey
+    from tracker.audit.proofs import check_proof
 
     try:
         document = json.loads(file.read_text())
@@ -122,8 +103,8 @@ def ledger_check_proof(file: Path, key: str) -> None:
 @click.option("--state", required=True, type=click.Path(file_okay=False, path_type=Path))
 def witness(url: str, key: str, state: Path) -> None:
     """Check, from your own machine, that the log at URL only grew since you last looked."""
-    from tracker.ledger import NoteKey
-    from tracker.witness import witness as run_witness
+    from tracker.audit.notes import NoteKey
+    from tracker.audit.witness import witness as run_witness
 
     report = run_witness(url, NoteKey.parse(key), state)
     if report.previous_size is None:
@@ -136,14 +117,10 @@ def witness(url: str, key: str, state: Path) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(file: Path) -> None:
     """Write the whole log and its checkpoints as JSON Lines (no keys: text stays sealed)."""
-    from tracker.log_export import export_log
+    from tracker.audit.export import export_log
 
-    services = _services(project_synchronously=False)
-    try:
-        with file.open("w", encoding="utf-8") as out:
-            count = export_log(services, out)
-    finally:
-        services.close()
+    with opened_services(project_synchronously=False) as services, file.open("w", encoding="utf-8") as out:
+        count = export_log(services, out)
     click.echo(f"exported {count} events to {file}")
 
 
@@ -152,12 +129,9 @@ def export_command(file: Path) -> None:
 @click.option("--key", help="Verifier key for the file's checkpoints (default: the key named in the file).")
 def import_command(file: Path, key: str | None) -> None:
     """Load an exported log into an empty database, rebuild everything and check it against its checkpoints."""
-    from tracker.ledger import NoteKey
-    from tracker.log_export import import_log, read_lines
+    from tracker.audit.export import import_log, read_lines
+    from tracker.audit.notes import NoteKey
 
-    services = _services(project_synchronously=False)
-    try:
+    with opened_services(project_synchronously=False) as services:
         size, root = import_log(services, read_lines(file), NoteKey.parse(key) if key else None)
-    finally:
-        services.close()
     click.echo(f"imported and verified: {size} events, root {base64.b64encode(root).decode()}")

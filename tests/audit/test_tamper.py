@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import text
 
 from tests.story import tell_long_story, tell_story
-from tracker.ledger import LedgerError, verify_log
+from tracker.audit.errors import AuditError
+from tracker.audit.verify import verify_log
 from tracker.projections.event_index import stored_events_table
 
 
@@ -15,7 +16,7 @@ from tracker.projections.event_index import stored_events_table
 def logged(services):
     tell_long_story(services.app)
     services.projections.catch_up()
-    checkpoint = services.ledger.sign_head()
+    checkpoint = services.signed_log.sign_head()
     return services, checkpoint
 
 
@@ -34,7 +35,7 @@ def nth_position(services, n):
 
 
 def verify(services, notes=()):
-    return verify_log(services.engine, services.app, list(notes), services.ledger.key)
+    return verify_log(services.engine, services.app, list(notes), services.signed_log.key)
 
 
 def test_an_untouched_log_verifies_also_after_an_erasure(logged):
@@ -84,7 +85,7 @@ def test_a_changed_event_is_caught_at_its_leaf(logged, tampering, leaf):
             at=at,
             state=state[:start] + b"2014" + state[start + 4 :],
         )
-    with pytest.raises(LedgerError, match=f"differs at leaf {leaf}"):
+    with pytest.raises(AuditError, match=f"differs at leaf {leaf}"):
         verify(services, [checkpoint.note])
 
 
@@ -96,7 +97,7 @@ def test_an_inserted_event_is_caught(logged):
     from eventsourcing.persistence import StoredEvent
 
     services.app.recorder.insert_events([StoredEvent(uuid4(), 1, last.topic, last.state)])
-    with pytest.raises(LedgerError, match=f"differs at leaf {checkpoint.size}"):
+    with pytest.raises(AuditError, match=f"differs at leaf {checkpoint.size}"):
         verify(services, [checkpoint.note])
 
 
@@ -112,13 +113,13 @@ def test_a_tree_rewritten_consistently_is_caught_by_the_checkpoints(logged, tmp_
     )
     services.projections.rebuild(["merkle_tree"])
     # then the stored checkpoint no longer matches
-    with pytest.raises(LedgerError, match=r"differs at a leaf from 0 to \d+.*rewritten"):
+    with pytest.raises(AuditError, match=r"differs at a leaf from 0 to \d+.*rewritten"):
         verify(services)
     # and if the insider deletes the stored checkpoints too, a checkpoint kept elsewhere still catches it
     with services.engine.begin() as conn:
         conn.execute(text("DELETE FROM signed_checkpoints"))
     verify(services)  # nothing left inside the database to contradict it...
-    with pytest.raises(LedgerError, match="rewritten"):
+    with pytest.raises(AuditError, match="rewritten"):
         verify(services, [checkpoint.note])  # ...but the witness's copy does
 
 
@@ -127,11 +128,11 @@ def test_a_log_truncated_and_regrown_is_caught(logged):
     cut = nth_position(services, checkpoint.size - 3)
     run_sql(services, "DELETE FROM {table} WHERE {position} >= :cut", cut=cut)
     services.projections.rebuild(["merkle_tree"])
-    with pytest.raises(LedgerError, match="truncated"):
+    with pytest.raises(AuditError, match="truncated"):
         verify(services, [checkpoint.note])
     tell_story(services.app)  # regrown past the old size
     services.projections.rebuild(["merkle_tree"])
-    with pytest.raises(LedgerError, match="rewritten"):
+    with pytest.raises(AuditError, match="rewritten"):
         verify(services, [checkpoint.note])
 
 

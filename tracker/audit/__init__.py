@@ -1,0 +1,1 @@
+"""The verifiable log: its Merkle tree, signed checkpoints, proofs, witness, verification, export and import."""

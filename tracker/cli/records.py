@@ -1,0 +1,53 @@
+"""Commands on a team's record: erasing an item's text for good, and writing a team's public report as a PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import click
+
+from tracker.cli.context import cli_user, opened_services
+from tracker.domain.errors import DomainError
+from tracker.domain.values import ErasureReason
+
+
+@click.command()
+@click.argument("item_id", type=click.UUID)
+@click.option("--reason", required=True, type=click.Choice([reason.value for reason in ErasureReason]))
+def erase(item_id: UUID, reason: str) -> None:
+    """Destroy an item's text for good (its data key): a meeting's minutes, a decision, or a commitment's decision.
+
+    The item stays in the record as erased, with its dates, statuses and outcome.
+    """
+    with opened_services() as services:
+        key_id = services.erase_item(item_id, reason=reason, by=cli_user())
+        click.echo(f"erased: the text of item {key_id} is destroyed ({reason})")
+
+
+@click.command()
+@click.argument("team")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Business date (default today).")
+@click.option("--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), help="Start of the period.")
+@click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]), help="End of the period.")
+@click.option("--language", default="en", type=click.Choice(["en", "ru", "ky", "tg", "uz_Latn"]), show_default=True)
+@click.option("--variant", type=click.Choice(["a", "ua"]), help="PDF/A-3b (archival) or PDF/UA-1 (accessible).")
+@click.option("--pdf", "pdf", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write.")
+def report(team: str, as_of: Any, start: Any, end: Any, language: str, variant: str | None, pdf: Path) -> None:
+    """Write a team's public report as a PDF (TEAM is its code or id)."""
+    from tracker.web import create_app
+
+    app = create_app()
+    services = app.extensions["tracker"]
+    team_id = services.app.team_id_for(team)
+    query = {key: value.date().isoformat() for key, value in (("as_of", as_of), ("from", start), ("to", end)) if value}
+    if variant:
+        query["variant"] = variant
+    client = app.test_client()
+    response = client.get(f"/teams/{team_id}/report.pdf", query_string=query, headers={"Accept-Language": language})
+    if response.status_code != 200:
+        raise DomainError(response.get_data(as_text=True)[:200], "report")
+    pdf.write_bytes(response.data)
+    services.close()
+    click.echo(f"wrote {pdf} ({len(response.data) // 1024} KiB)")
