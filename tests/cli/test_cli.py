@@ -241,3 +241,27 @@ def test_an_auditor_s_command_line_prove_check_verify_export_import(environment,
     imported = tracker(other, "import", str(exported))
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.split()[-1] == verified.stdout.split()[-1]  # the same root
+
+
+def test_tracker_report_writes_the_pdf_without_a_web_app(environment, tmp_path):
+    # given a database with the demo teams
+    assert tracker(environment, "init").returncode == 0
+    assert tracker(environment, "demo").returncode == 0
+    # when the report is written by a process in which Flask and the web package cannot even be imported
+    out = tmp_path / "NAR.pdf"
+    no_web = (
+        "import sys; sys.modules['flask'] = sys.modules['tracker.web'] = None; from tracker.cli import main; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", no_web, "report", "NAR", "--language", "ky", "--pdf", str(out)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    # then the PDF is there, in Kyrgyz, with the team's public commitments
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Нариман" in text and "NAR-" in text
+    assert "МИЛДЕТТЕНМЕЛЕРДИН АТКАРЫЛЫШЫ ТУУРАЛУУ АЧЫК ОТЧЕТ" in text  # "Public accountability report", in capitals

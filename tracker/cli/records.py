@@ -9,8 +9,10 @@ from uuid import UUID
 import click
 
 from tracker.cli.context import cli_user, opened_services
-from tracker.domain.errors import DomainError
+from tracker.documents.report import render_pdf
+from tracker.domain.errors import InvalidValue
 from tracker.domain.values import ErasureReason
+from tracker.queries.public_report import provenance, public_report, report_period
 
 
 @click.command()
@@ -35,19 +37,29 @@ def erase(item_id: UUID, reason: str) -> None:
 @click.option("--variant", type=click.Choice(["a", "ua"]), help="PDF/A-3b (archival) or PDF/UA-1 (accessible).")
 @click.option("--pdf", "pdf", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write.")
 def report(team: str, as_of: Any, start: Any, end: Any, language: str, variant: str | None, pdf: Path) -> None:
-    """Write a team's public report as a PDF (TEAM is its code or id)."""
-    from tracker.web import create_app
-
-    app = create_app()
-    services = app.extensions["tracker"]
-    team_id = services.app.team_id_for(team)
-    query = {key: value.date().isoformat() for key, value in (("as_of", as_of), ("from", start), ("to", end)) if value}
-    if variant:
-        query["variant"] = variant
-    client = app.test_client()
-    response = client.get(f"/teams/{team_id}/report.pdf", query_string=query, headers={"Accept-Language": language})
-    if response.status_code != 200:
-        raise DomainError(response.get_data(as_text=True)[:200], "report")
-    pdf.write_bytes(response.data)
-    services.close()
-    click.echo(f"wrote {pdf} ({len(response.data) // 1024} KiB)")
+    """Write a team's public report as a PDF (TEAM is its code or id), the same document the web serves."""
+    with opened_services() as services:
+        team_id = services.app.team_id_for(team)
+        asked = as_of.date() if as_of else None
+        day = asked or services.app.today_for(team_id)
+        period = report_period(
+            services.app.team(team_id).registered_on, day, start and start.date(), end and end.date()
+        )
+        if period is None:
+            raise InvalidValue("from", "the period's start is after its end")
+        with services.record_as_of(team_id, asked) as (conn, known_at):
+            opened = public_report(
+                conn,
+                services.reader,
+                team_id,
+                day,
+                known_at,
+                period,
+                page="cli:report",
+                provenance=provenance(services.signed_log, known_at),
+            )
+        if opened is None:
+            raise InvalidValue("team", f"no report for {team}")
+        document = render_pdf(opened, language, variant)
+    pdf.write_bytes(document)
+    click.echo(f"wrote {pdf} ({len(document) // 1024} KiB)")

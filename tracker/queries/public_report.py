@@ -65,6 +65,13 @@ def public_report(
     return OpenedReport(report, lines, texts, names, provenance)
 
 
+def report_period(registered_on: date, as_of: date, start: date | None, end: date | None) -> tuple[date, date] | None:
+    """The period a report covers: from the team's registration (or `start`) to `end`, never past `as_of`; None
+    when it would start after it ends."""
+    first, last = start or registered_on, min(end or as_of, as_of)
+    return (first, last) if first <= last else None
+
+
 def team_position(conn: Connection, team_id: UUID, known_at: int) -> int:
     """The log position of the team's own latest event known at `known_at`: what a team's report depends on."""
     query = select(func.max(event_index.c.position)).where(

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from tracker.documents.open_data import open_data_zip
 from tracker.documents.report import ReportCache, csv_of, json_of, render_body, render_pdf
 from tracker.queries.member_ledger import member_team, public_ledger
-from tracker.queries.public_report import OpenedReport, provenance, public_report, team_position
+from tracker.queries.public_report import OpenedReport, provenance, public_report, report_period, team_position
 from tracker.queries.teams import all_teams
 from tracker.web.guards import team_or_404
 from tracker.web.services import services
@@ -129,11 +129,12 @@ def _member_url(team_id: str, member_id: str) -> str:
 def _dates(team_id: UUID) -> tuple[date, tuple[date, date]]:
     team = team_or_404(team_id)
     as_of = _date(request.args.get("as_of"), "as_of") or services().app.today_for(team_id)
-    start = _date(request.args.get("from"), "from") or team.registered_on
-    end = min(_date(request.args.get("to"), "to") or as_of, as_of)
-    if start > end:
+    period = report_period(
+        team.registered_on, as_of, _date(request.args.get("from"), "from"), _date(request.args.get("to"), "to")
+    )
+    if period is None:
         abort(400, "`from` is after `to`")
-    return as_of, (start, end)
+    return as_of, period
 
 
 def _date(value: str | None, name: str) -> date | None:
