@@ -9,19 +9,10 @@ from uuid import UUID
 from tracker.application import inputs
 from tracker.application.unit_of_work import Save, command
 from tracker.domain import Stamp, Team, TeamCode
+from tracker.domain import values as vocabularies
 from tracker.domain.errors import TeamCodeTaken
 from tracker.domain.ids import new_id
-from tracker.domain.values import (
-    AgeBand,
-    Country,
-    Gender,
-    PublicDisplay,
-    Role,
-    Sector,
-    TeamKind,
-    derive_team_code,
-    parse,
-)
+from tracker.domain.values import derive_team_code, parse
 
 
 class TeamCommands:
@@ -40,7 +31,10 @@ class TeamCommands:
         code: str | None = None,
         time_zone: str | None = None,
     ) -> Save:
-        team_kind, team_country = parse(TeamKind, kind, "kind"), parse(Country, country, "country")
+        team_kind, team_country = (
+            parse(vocabularies.TeamKind, kind, "kind"),
+            parse(vocabularies.Country, country, "country"),
+        )
         zone = inputs.time_zone(time_zone or team_country.time_zone)
         team_code = (code or "").strip().upper() or self._free_code(derive_team_code(name))
         if self._exists(TeamCode, TeamCode.id_for(team_code)):
@@ -78,17 +72,17 @@ class TeamCommands:
         age_band: str,
         joined_on: date,
         by: str,
-        public_display: str = PublicDisplay.FULL_NAME,
+        public_display: str = vocabularies.PublicDisplay.FULL_NAME,
     ) -> Save:
         team, stamp, member_id = self._get(Team, team_id), Stamp(joined_on, by), new_id()
         team.add_member(
             member_id=member_id,
             name=name,
-            role=parse(Role, role, "role"),
-            sector=parse(Sector, sector, "sector"),
-            gender=parse(Gender, gender, "gender"),
-            age_band=parse(AgeBand, age_band, "age_band"),
-            public_display=parse(PublicDisplay, public_display, "public_display"),
+            role=parse(vocabularies.Role, role, "role"),
+            sector=parse(vocabularies.Sector, sector, "sector"),
+            gender=parse(vocabularies.Gender, gender, "gender"),
+            age_band=parse(vocabularies.AgeBand, age_band, "age_band"),
+            public_display=parse(vocabularies.PublicDisplay, public_display, "public_display"),
             stamp=stamp,
         )
         return Save(team, stamp=stamp, team_id=team.id, id=member_id)
@@ -99,7 +93,10 @@ class TeamCommands:
     ) -> Save:
         team, stamp = self._get(Team, team_id), Stamp(on, by)
         team.change_member_role(
-            member_id, role=parse(Role, role, "role"), sector=parse(Sector, sector, "sector"), stamp=stamp
+            member_id,
+            role=parse(vocabularies.Role, role, "role"),
+            sector=parse(vocabularies.Sector, sector, "sector"),
+            stamp=stamp,
         )
         return Save(team, stamp=stamp, team_id=team.id, id=member_id)
 
@@ -108,7 +105,7 @@ class TeamCommands:
         self: Any, team_id: UUID, member_id: UUID, *, public_display: str, on: date, by: str
     ) -> Save:
         team, stamp = self._get(Team, team_id), Stamp(on, by)
-        display = parse(PublicDisplay, public_display, "public_display")
+        display = parse(vocabularies.PublicDisplay, public_display, "public_display")
         team.change_member_display(member_id, public_display=display, stamp=stamp)
         return Save(team, stamp=stamp, team_id=team.id, id=member_id)
 

@@ -35,14 +35,7 @@ def teams() -> Any:
     if form.validate_on_submit():
         try:
             team_id = services().app.register_team(
-                name=form.name.data,
-                code=form.code.data or None,
-                kind=form.kind.data,
-                country=form.country.data,
-                region=form.region.data,
-                district=form.district.data,
-                municipality=form.municipality.data,
-                registered_on=form.registered_on.data,
+                **form.command_values(),
                 by=current_user.recorder,
                 idempotency_key=form.idempotency_key.data or None,
             )

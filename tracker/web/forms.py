@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
+from uuid import UUID
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -43,6 +45,18 @@ class IdempotentForm(FlaskForm):
     """A form whose hidden key makes a double submit record once."""
 
     idempotency_key = HiddenField()
+
+    def command_values(self) -> dict[str, Any]:
+        """The fields as a command takes them: ids as UUIDs, blank choices and texts as None."""
+        values = {}
+        for name, field in self._fields.items():
+            if name in ("csrf_token", "idempotency_key") or isinstance(field, SubmitField):
+                continue
+            value = field.data
+            if name.endswith("_id"):
+                value = UUID(value) if value else None
+            values[name] = None if value == "" else value
+        return values
 
 
 class TeamForm(IdempotentForm):

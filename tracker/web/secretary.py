@@ -66,13 +66,7 @@ def add_member(team_id: UUID) -> Any:
         try:
             services().app.add_member(
                 team_id,
-                name=form.name.data,
-                role=form.role.data,
-                sector=form.sector.data,
-                gender=form.gender.data,
-                age_band=form.age_band.data,
-                public_display=form.public_display.data,
-                joined_on=form.joined_on.data,
+                **form.command_values(),
                 by=current_user.recorder,
                 idempotency_key=form.idempotency_key.data or None,
             )
@@ -184,61 +178,21 @@ def commitment(commitment_id: UUID) -> str:
 
 @blueprint.post("/commitments/<uuid:commitment_id>/follow-up")
 def report_follow_up(commitment_id: UUID) -> Any:
-    form = FollowUpForm()
-    return _commitment_action(
-        commitment_id,
-        form,
-        "follow_up_form",
-        lambda app, by: app.report_follow_up(
-            commitment_id,
-            on=form.on.data,
-            status=form.status.data,
-            note=form.note.data or "",
-            meeting_id=UUID(form.meeting_id.data) if form.meeting_id.data else None,
-            by=by,
-            idempotency_key=form.idempotency_key.data or None,
-        ),
-        _("The follow-up was recorded."),
-    )
+    done = _("The follow-up was recorded.")
+    return _commitment_action(commitment_id, FollowUpForm(), "follow_up_form", "report_follow_up", done)
 
 
 @blueprint.post("/commitments/<uuid:commitment_id>/due-date")
 def revise_due_date(commitment_id: UUID) -> Any:
-    form = DueDateForm()
-    return _commitment_action(
-        commitment_id,
-        form,
-        "due_date_form",
-        lambda app, by: app.revise_due_date(
-            commitment_id,
-            due_on=form.due_on.data,
-            on=form.on.data,
-            reason=form.reason.data,
-            by=by,
-            idempotency_key=form.idempotency_key.data or None,
-        ),
-        _("The due date was revised."),
-    )
+    done = _("The due date was revised.")
+    return _commitment_action(commitment_id, DueDateForm(), "due_date_form", "revise_due_date", done)
 
 
 @blueprint.post("/commitments/<uuid:commitment_id>/hand-over")
 def hand_over(commitment_id: UUID) -> Any:
-    form = HandOverForm()
+    done = _("The commitment was handed over.")
     return _commitment_action(
-        commitment_id,
-        form,
-        "hand_over_form",
-        lambda app, by: app.hand_over(
-            commitment_id,
-            owner_member_id=UUID(form.owner_member_id.data) if form.owner_member_id.data else None,
-            owner_body=form.owner_body.data or None,
-            on=form.on.data,
-            reason=form.reason.data,
-            by=by,
-            idempotency_key=form.idempotency_key.data or None,
-        ),
-        _("The commitment was handed over."),
-        aliases={"owner": "owner_member_id"},
+        commitment_id, HandOverForm(), "hand_over_form", "hand_over", done, aliases={"owner": "owner_member_id"}
     )
 
 
@@ -260,18 +214,24 @@ def _commitment_action(
     commitment_id: UUID,
     form: Any,
     form_name: str,
-    command: Any,
+    command: str,
     done: str,
     aliases: dict[str, str] | None = None,
 ) -> Any:
-    """A form posted from a commitment's page: record it and go back, or show the page again with its messages."""
+    """A form posted from a commitment's page: run the command of that name with the form's values, then go back;
+    or show the page again with its messages."""
     team_id = _team_of(team_of_commitment, commitment_id)
     require_secretary_of(team_id)
     if hasattr(form, "owner_member_id"):
         form.owner_member_id.choices = _member_choices(team_id)
     if form.validate_on_submit():
         try:
-            command(services().app, current_user.recorder)
+            getattr(services().app, command)(
+                commitment_id,
+                **form.command_values(),
+                by=current_user.recorder,
+                idempotency_key=form.idempotency_key.data or None,
+            )
         except DomainError as error:
             attach(form, error, aliases)
         else:
