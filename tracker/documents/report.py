@@ -32,6 +32,15 @@ CSV_COLUMNS = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula: one starting with = + - @ tab or CR gets a leading
+    apostrophe (OWASP's advice for CSV injection); the text itself stays readable."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def csv_of(opened: OpenedReport) -> bytes:
     """The public commitments as CSV, UTF-8 with a byte-order mark so spreadsheets read Cyrillic right."""
     out = io.StringIO()
@@ -39,20 +48,19 @@ def csv_of(opened: OpenedReport) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for line in opened.lines:
         row = line.row
-        writer.writerow(
-            [
-                line.reference,
-                line.description.value if line.description.shown else "",
-                line.owner,
-                row.made_on.isoformat(),
-                row.due_on.isoformat(),
-                row.original_due_on.isoformat(),
-                line.status,
-                "yes" if line.overdue else "no",
-                row.closed_on.isoformat() if row.closed_on else "",
-                "yes" if row.erased else "no",
-            ]
-        )
+        cells = [
+            line.reference,
+            line.description.value if line.description.shown else "",
+            line.owner,
+            row.made_on.isoformat(),
+            row.due_on.isoformat(),
+            row.original_due_on.isoformat(),
+            line.status,
+            "yes" if line.overdue else "no",
+            row.closed_on.isoformat() if row.closed_on else "",
+            "yes" if row.erased else "no",
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -19,6 +19,7 @@ from tracker.config import Settings
 from tracker.domain.values import MeetingKind, Role, Sector
 from tracker.vocabulary import label_of
 from tracker.web.logs import init_request_logs
+from tracker.web.redirects import local_path
 from tracker.web.routing import UUIDConverter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,9 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         chosen = request.form.get("language", "")
         if chosen in LANGUAGES:
             session["language"] = chosen
-        target = request.form.get("next", "")
-        safe = target.startswith("/") and not target.startswith("//")
-        return redirect(target if safe else url_for("public.front_page"))
+        return redirect(local_path(request.form.get("next")) or url_for("public.front_page"))
 
 
 def select_locale() -> str:

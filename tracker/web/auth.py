@@ -18,6 +18,7 @@ from tracker.domain import User
 from tracker.domain.access import Viewer
 from tracker.domain.values import UserRole
 from tracker.web.limits import limiter
+from tracker.web.redirects import local_path
 from tracker.web.services import services
 
 blueprint = Blueprint("auth", __name__)
@@ -138,8 +139,8 @@ def logout() -> Response:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    if local := local_path(target):
+        return local
     if current_user.is_authenticated and current_user.secretary_teams:
         return url_for("secretary.home")
     return url_for("public.front_page")

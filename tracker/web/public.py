@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request
@@ -10,6 +11,7 @@ from flask import Blueprint, abort, render_template, request
 from tracker.domain.timing import local_date
 from tracker.queries.team_page import public_team
 from tracker.queries.teams import all_teams, find_team
+from tracker.web.redirects import local_path
 from tracker.web.services import services
 
 blueprint = Blueprint("public", __name__)
@@ -49,14 +51,18 @@ def search() -> Any:
         found = find_commitment(conn, query) if query else None
     if found is None:
         flash(_("No commitment %(reference)s was found.", reference=query), "error")
-        return redirect(request.referrer if _is_local(request.referrer) else url_for("public.front_page"))
+        return redirect(_back_to(request.referrer) or url_for("public.front_page"))
     commitment_id, team_id = found
     if current_user.is_authenticated and current_user.may_record_for(team_id):
         return redirect(url_for("secretary.commitment", commitment_id=commitment_id))
     return redirect(url_for("reports.report_page", team_id=team_id) + f"#c-{commitment_id.hex}")
 
 
-def _is_local(target: str | None) -> bool:
-    from urllib.parse import urlparse
-
-    return bool(target) and urlparse(target).netloc in ("", request.host)
+def _back_to(referrer: str | None) -> str | None:
+    """The page the search came from, when it is on this site."""
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc not in ("", request.host):
+        return None
+    return local_path(parts.path + (f"?{parts.query}" if parts.query else ""))
