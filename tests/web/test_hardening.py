@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from tests.story import BY
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, logged_in
 from tracker.application.drafts import CommitmentDraft, DecisionDraft
 from tracker.web.redirects import local_path
 
@@ -76,3 +76,92 @@ def test_public_csv_cells_that_look_like_formulas_are_made_inert(web, services, 
         assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
         for text in texts:
             assert f"'{text}" in cells
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"as_of": "9999-12-31"}, 400),
+        ({"as_of": "0001-01-01"}, 400),
+        ({"from": "2015-13-45"}, 400),
+        ({"team_id": "x"}, 200),
+        ({"_method": "POST"}, 200),
+        ({"variant": "zz"}, 400),
+    ],
+)
+@pytest.mark.parametrize("suffix", ["report", "report.pdf", "report.csv", "report.json"])
+def test_odd_report_queries_get_a_4xx_or_the_report_never_a_500(web, world, query, status, suffix):
+    response = web.test_client().get(f"/teams/{world.a.team_id}/{suffix}", query_string=query)
+    expected = 200 if "variant" in query and suffix != "report.pdf" else status
+    assert response.status_code == expected
+
+
+def test_report_links_are_built_from_the_filters_only(web, world):
+    # a forged Host and a url_for argument in the query string change nothing in the page's links
+    html = (
+        web.test_client()
+        .get(
+            f"/teams/{world.a.team_id}/report",
+            query_string={"_external": "1", "from": "2015-01-01"},
+            headers={"Host": "evil.example"},
+        )
+        .get_data(as_text=True)
+    )
+    assert "evil.example" not in html and "from=2015-01-01" in html
+
+
+def test_a_reference_too_long_for_any_number_is_simply_not_found(web):
+    response = web.test_client().get("/search", query_string={"q": "NAR-99999999999999999999-1"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "status"),
+    [
+        ("/audit/", {"page": "abc"}, 400),
+        ("/audit/", {"page": "99999999999999999999"}, 400),
+        ("/audit/", {"team": "abc"}, 400),
+        ("/audit/", {"from": "0001-01-01"}, 400),
+        ("/audit/replay", {}, 400),
+        ("/audit/replay", {"team": "abc", "leaf": "1"}, 400),
+        ("/audit/replay", {"team": "TEAM", "leaf": "abc"}, 400),
+        ("/audit/replay", {"team": "TEAM", "time": "0001-01-01"}, 400),
+        ("/audit/replay", {"team": "00000000-0000-0000-0000-000000000000", "leaf": "1"}, 404),
+    ],
+)
+def test_odd_audit_queries_get_a_4xx(web, world, path, query, status):
+    query = {key: str(world.a.team_id) if value == "TEAM" else value for key, value in query.items()}
+    assert logged_in(web, "auditor_a").get(path, query_string=query).status_code == status
+
+
+def test_junk_in_id_fields_is_a_form_error_and_records_nothing(web, services, world):
+    client = logged_in(web, "secretary_a")
+    commitment = world.a.meeting.commitment_ids[0]
+    before = services.app.recorder.max_notification_id()
+    follow_up = {"on": "2015-04-01", "status": "kept", "meeting_id": "junk", "idempotency_key": "k1"}
+    hand_over = {"on": "2015-04-01", "reason": "ill", "owner_member_id": "junk", "idempotency_key": "k2"}
+    meeting = {"held_on": "2015-04-01", "kind": "regular", "place": "Зал", "attendee_ids": ["junk"], "save": "1"}
+    owner = {
+        **meeting,
+        "attendee_ids": [],
+        "decisions-0-text": "Чечим",
+        "decisions-0-visibility": "public",
+        "decisions-0-commitments-0-description": "Иш",
+        "decisions-0-commitments-0-due_on": "2015-05-01",
+        "decisions-0-commitments-0-visibility": "public",
+        "decisions-0-commitments-0-owner_member_id": "junk",
+    }
+    for url, data in [
+        (f"/secretary/commitments/{commitment}/follow-up", follow_up),
+        (f"/secretary/commitments/{commitment}/hand-over", hand_over),
+        (f"/secretary/teams/{world.a.team_id}/meetings/new", meeting),
+        (f"/secretary/teams/{world.a.team_id}/meetings/new", owner),
+    ]:
+        response = client.post(url, data=data)
+        assert response.status_code == 422, url
+        assert "This is not one of the choices." in response.get_data(as_text=True)
+    grant = logged_in(web, "admin").post(
+        f"/admin/users/{world.users['member_a']}/roles", data={"role": "member", "team_id": "junk"}
+    )
+    assert grant.status_code == 302
+    assert services.app.recorder.max_notification_id() == before

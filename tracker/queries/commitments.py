@@ -98,7 +98,7 @@ def find_commitment(conn: Connection, reference: str) -> tuple[UUID, UUID] | Non
     except ValueError:
         code, _, rest = reference.strip().upper().partition("-")
         year, _, number = rest.partition("-")
-        if not (year.isdigit() and number.isdigit()):
+        if not (year.isdigit() and number.isdigit() and len(year) == 4 and len(number) <= 9):
             return None
         query = (
             select(commitments.c.commitment_id, commitments.c.team_id)

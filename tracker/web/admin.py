@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.domain.errors import DomainError
 from tracker.queries.accounts import all_accounts
 from tracker.queries.teams import all_teams
-from tracker.web.errors import attach, message_for
+from tracker.web.errors import attach, chosen_id, message_for
 from tracker.web.forms import ErasureForm, RoleForm, TeamForm, UserForm
 from tracker.web.guards import require_admin
 from tracker.web.services import services
@@ -102,9 +102,9 @@ def _role_change(user_id: UUID, *, grant: bool) -> Any:
     form = RoleForm()
     form.team_id.choices = _team_choices()
     if form.validate_on_submit():
-        team_id = UUID(form.team_id.data) if form.team_id.data else None
         command = services().app.grant_role if grant else services().app.revoke_role
         try:
+            team_id = chosen_id(form.team_id.data, "team_id")
             command(user_id, role=form.role.data, team_id=team_id, by=current_user.recorder)
         except DomainError as error:
             flash(message_for(error), "error")

@@ -3,7 +3,6 @@ record as it stood at a past point of the log, beside today's. Positions shown a
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request
@@ -11,6 +10,8 @@ from flask_login import current_user, login_required
 
 from tracker.queries.audit_trail import Filters, audit_log, record_history
 from tracker.queries.replay import position_of_leaf, position_recorded_by, replay
+from tracker.web.guards import team_or_404
+from tracker.web.params import a_moment, a_number, an_id
 from tracker.web.services import services
 
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
@@ -28,14 +29,14 @@ def log() -> str:
     """Every event in log order, filtered by team, record, type, recorder and recorded time."""
     args = request.args
     filters = Filters(
-        team_id=_id(args.get("team")),
-        record_id=_id(args.get("record")),
+        team_id=an_id(args.get("team"), "team"),
+        record_id=an_id(args.get("record"), "record"),
         event_type=args.get("type") or None,
         recorder=args.get("recorder") or None,
-        recorded_from=_moment(args.get("from")),
-        recorded_to=_moment(args.get("to")),
+        recorded_from=a_moment(args.get("from"), "from"),
+        recorded_to=a_moment(args.get("to"), "to"),
     )
-    page = max(int(args.get("page", "1") or 1), 1)
+    page = a_number(args.get("page"), "page", default=1, least=1)
     with services().engine.connect() as conn:
         trail = audit_log(conn, services().reader, current_user.viewer, request.path, _decode, filters, page)
     return render_template(
@@ -56,13 +57,17 @@ def record(record_id: UUID) -> str:
 @blueprint.get("/replay", endpoint="replay")
 def replay_team() -> str:
     """A team's public record as recorded by a past leaf index (or time), from the log alone, beside today's."""
-    team_id = UUID(request.args.get("team") or abort(400))
+    team_id = an_id(request.args.get("team"), "team") or abort(400, "`team` is the id of the team to replay")
+    team_or_404(team_id)
     today = services().app.today_for(team_id)
     with services().engine.connect() as conn:
-        if request.args.get("time"):
-            position = position_recorded_by(conn, _moment(request.args["time"]))
+        if moment := a_moment(request.args.get("time"), "time"):
+            position = position_recorded_by(conn, moment)
         else:
-            position = position_of_leaf(conn, int(request.args.get("leaf") or abort(400))) or abort(404)
+            leaf = a_number(request.args.get("leaf"), "leaf", default=-1, most=2**62)
+            if leaf < 0:
+                abort(400, "`leaf` (a leaf index of the log) or `time` says which past to replay")
+            position = position_of_leaf(conn, leaf) or abort(404)
     now_known_at = services().projections.position("commitments")
     with services().engine.connect() as now_conn, services().team_as_of(team_id, today, known_at=position) as view:
         shown = replay(now_conn, now_known_at, view.conn, position, team_id.hex, today)
@@ -81,22 +86,3 @@ def replay_team() -> str:
 
 def _decode(notification: object) -> object:
     return services().app.mapper.to_domain_event(notification)
-
-
-def _id(value: str | None) -> UUID | None:
-    if not value:
-        return None
-    try:
-        return UUID(value)
-    except ValueError:
-        abort(400, "an id")
-
-
-def _moment(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        abort(400, "a time, YYYY-MM-DDTHH:MM")
-    return moment if moment.tzinfo else moment.astimezone()

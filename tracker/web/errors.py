@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from uuid import UUID
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,7 +12,23 @@ from flask_wtf import FlaskForm
 from tracker.confidentiality import KeyErased
 from tracker.domain import errors
 
+
+class NotAChoice(errors.InvalidValue):
+    """A posted value that none of the form's choices has (a tampered or stale form)."""
+
+
+def chosen_id(value: str | None, field: str) -> UUID | None:
+    """An id chosen in a form, or None when none was chosen; NotAChoice, shown on the field, for anything else."""
+    if not value:
+        return None
+    try:
+        return UUID(value)
+    except ValueError:
+        raise NotAChoice(field, f"{value!r} is not one of the choices") from None
+
+
 MESSAGES = {
+    NotAChoice: _l("This is not one of the choices."),
     errors.AttendeeNotAMember: _l("Only members of the team on the meeting's date can be marked present."),
     errors.DateInFuture: _l("This date is in the future."),
     errors.DueDateBeforeMeeting: _l("The due date cannot be before the meeting."),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
-from uuid import UUID
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -27,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.domain import values as vocabularies
 from tracker.vocabulary import labelled
+from tracker.web.errors import chosen_id
 
 NO_CHOICE = SelectChoice("", "—")
 
@@ -47,14 +47,13 @@ class IdempotentForm(FlaskForm):
     idempotency_key = HiddenField()
 
     def command_values(self) -> dict[str, Any]:
-        """The fields as a command takes them: ids as UUIDs, blank choices and texts as None."""
+        """The fields as a command takes them: ids as UUIDs, blank choices and texts as None; NotAChoice (a
+        DomainError, shown on the field) for an id that is not one."""
         values = {}
         for name, field in self._fields.items():
             if name in ("csrf_token", "idempotency_key") or isinstance(field, SubmitField):
                 continue
-            value = field.data
-            if name.endswith("_id"):
-                value = UUID(value) if value else None
+            value = chosen_id(field.data, name) if name.endswith("_id") else field.data
             values[name] = None if value == "" else value
         return values
 

@@ -17,6 +17,7 @@ from tracker.queries.member_ledger import member_team, public_ledger
 from tracker.queries.public_report import OpenedReport, provenance, public_report, report_period, team_position
 from tracker.queries.teams import all_teams
 from tracker.web.guards import team_or_404
+from tracker.web.params import a_date
 from tracker.web.services import services
 
 blueprint = Blueprint("reports", __name__)
@@ -31,7 +32,8 @@ def report_page(team_id: UUID) -> str:
     body = _cache().get_or_render(
         key, lambda: render_body(_opened(team_id), _language(), member_url=_member_url).encode()
     )
-    return render_template("public/report.html", team=team, body=Markup(body.decode()))
+    filters = {name: request.args[name] for name in ("from", "to", "as_of") if request.args.get(name)}
+    return render_template("public/report.html", team=team, body=Markup(body.decode()), filters=filters)
 
 
 @blueprint.get("/teams/<uuid:team_id>/report.pdf")
@@ -66,7 +68,7 @@ def member_ledger(team_id: UUID, member_id: UUID) -> str:
     with services().engine.connect() as conn:
         if member_team(conn, member_id) != team_id:
             abort(404)
-    with services().record_as_of(team_id, _date(request.args.get("as_of"), "as_of")) as (conn, _known_at):
+    with services().record_as_of(team_id, a_date(request.args.get("as_of"), "as_of")) as (conn, _known_at):
         ledger = public_ledger(conn, services().reader, member_id, as_of, page=request.path)
     if ledger is None:
         abort(404)
@@ -88,7 +90,7 @@ def open_data() -> Response:
 
 def _opened(team_id: UUID, use_query: bool = True) -> OpenedReport:
     as_of, period = _dates(team_id) if use_query else (services().app.today_for(team_id), None)
-    as_of_query = _date(request.args.get("as_of"), "as_of") if use_query else None
+    as_of_query = a_date(request.args.get("as_of"), "as_of") if use_query else None
     with services().record_as_of(team_id, as_of_query) as (conn, known_at):
         opened = public_report(
             conn,
@@ -128,19 +130,10 @@ def _member_url(team_id: str, member_id: str) -> str:
 
 def _dates(team_id: UUID) -> tuple[date, tuple[date, date]]:
     team = team_or_404(team_id)
-    as_of = _date(request.args.get("as_of"), "as_of") or services().app.today_for(team_id)
+    as_of = a_date(request.args.get("as_of"), "as_of") or services().app.today_for(team_id)
     period = report_period(
-        team.registered_on, as_of, _date(request.args.get("from"), "from"), _date(request.args.get("to"), "to")
+        team.registered_on, as_of, a_date(request.args.get("from"), "from"), a_date(request.args.get("to"), "to")
     )
     if period is None:
         abort(400, "`from` is after `to`")
     return as_of, period
-
-
-def _date(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        abort(400, f"`{name}` is a date, YYYY-MM-DD")

@@ -16,7 +16,7 @@ from tracker.domain.errors import DomainError, NotFound
 from tracker.queries import team_record
 from tracker.queries.team_record import commitment_at_a_glance, meeting_commitments, members_and_meetings
 from tracker.queries.teams import current_members, member_names, teams_among
-from tracker.web.errors import attach, message_for
+from tracker.web.errors import NotAChoice, attach, chosen_id, message_for
 from tracker.web.forms import (
     NO_CHOICE,
     DueDateForm,
@@ -98,7 +98,7 @@ def record_meeting(team_id: UUID) -> Any:
                 held_on=form.held_on.data,
                 kind=form.kind.data,
                 place=form.place.data,
-                attendee_ids=[UUID(member_id) for member_id in form.attendee_ids.data or []],
+                attendee_ids=[chosen_id(member_id, "attendee_ids") for member_id in form.attendee_ids.data or []],
                 guests_female=form.guests_female.data or 0,
                 guests_male=form.guests_male.data or 0,
                 agenda=(form.agenda.data or "").splitlines(),
@@ -290,12 +290,18 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
 
 
 def _decision_drafts(form: MeetingForm) -> list[DecisionDraft] | None:
-    """The decisions and commitments filled in (blank rows are skipped); None when a due date is missing."""
+    """The decisions and commitments filled in (blank rows are skipped); None when a due date is missing or an
+    owner is not one of the choices."""
     drafts, complete = [], True
     for decision in form.decisions.entries:
         for entry in decision.form.commitments.entries:
             if (entry.form.description.data or "").strip() and entry.form.due_on.data is None:
                 entry.form.due_on.errors = [*entry.form.due_on.errors, _("A commitment needs a due date.")]
+                complete = False
+            try:
+                chosen_id(entry.form.owner_member_id.data, "owner_member_id")
+            except NotAChoice as error:
+                entry.form.owner_member_id.errors = [*entry.form.owner_member_id.errors, message_for(error)]
                 complete = False
     if not complete:
         return None
@@ -305,7 +311,7 @@ def _decision_drafts(form: MeetingForm) -> list[DecisionDraft] | None:
                 description=entry.form.description.data or "",
                 due_on=entry.form.due_on.data,
                 visibility=entry.form.visibility.data,
-                owner_member_id=UUID(entry.form.owner_member_id.data) if entry.form.owner_member_id.data else None,
+                owner_member_id=chosen_id(entry.form.owner_member_id.data, "owner_member_id"),
                 owner_body=entry.form.owner_body.data or None,
             )
             for entry in decision.form.commitments.entries
