@@ -165,3 +165,45 @@ def test_junk_in_id_fields_is_a_form_error_and_records_nothing(web, services, wo
     )
     assert grant.status_code == 302
     assert services.app.recorder.max_notification_id() == before
+
+
+def _bearer(services, username):
+    return {"Authorization": f"Bearer {services.app.credentials.create_token(services.app.user_named(username).id)}"}
+
+
+def test_a_405_from_the_api_says_which_methods_are_allowed(web, world):
+    response = web.test_client().delete(f"/api/v1/teams/{world.a.team_id}")
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+    assert "GET" in response.headers["Allow"]
+
+
+def test_a_fraction_of_a_guest_is_refused(web, services, world):
+    body = {"held_on": "2015-04-01", "kind": "regular", "place": "Зал", "guests": {"female": 1.5, "male": 0}}
+    response = web.test_client().post(
+        f"/api/v1/teams/{world.a.team_id}/meetings", json=body, headers=_bearer(services, "secretary_a")
+    )
+    assert response.status_code == 422
+    assert response.json["field"] == "guests.female"
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ('{"held_on": "2015-04-01", "kind": "regular", "place": "\\ud800"}', 400),
+        ("[" * 100_000 + "]" * 100_000, 400),
+        ("[" * (10 * 1024 * 1024), 413),
+    ],
+    ids=["lone-surrogate", "deep", "ten-megabytes"],
+)
+def test_json_bodies_that_cannot_be_stored_are_refused_before_any_view(web, services, world, body, status):
+    before = services.app.recorder.max_notification_id()
+    response = web.test_client().post(
+        f"/api/v1/teams/{world.a.team_id}/meetings",
+        data=body,
+        content_type="application/json",
+        headers=_bearer(services, "secretary_a"),
+    )
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    assert services.app.recorder.max_notification_id() == before

@@ -20,6 +20,7 @@ from tracker.domain.values import MeetingKind, Role, Sector
 from tracker.vocabulary import label_of
 from tracker.web.logs import init_request_logs
 from tracker.web.redirects import local_path
+from tracker.web.request_guard import init_request_guard
 from tracker.web.routing import UUIDConverter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
     _register_blueprints(app)
     app.after_request(_security_headers)
     init_request_logs(app)
+    init_request_guard(app)
     app.before_request(_permanent_session)
     return app
 

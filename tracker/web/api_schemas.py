@@ -24,9 +24,9 @@ class TeamIn(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     kind = ma.fields.String(required=True, validate=one_of(vocabularies.TeamKind))
     country = ma.fields.String(required=True, validate=one_of(vocabularies.Country))
-    region = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
-    district = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
-    municipality = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
+    region = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    district = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    municipality = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     code = ma.fields.String(validate=ma.validate.Regexp(r"^[A-Za-z]{2,8}$"))
     registered_on = ma.fields.Date()
 
@@ -51,7 +51,7 @@ VISIBILITY = one_of(vocabularies.Visibility)
 class CommitmentIn(ma.Schema):
     owner_member_id = ma.fields.UUID(allow_none=True)
     owner_body = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
-    description = ma.fields.String(required=True, validate=ma.validate.Length(max=2000))
+    description = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
     due_on = ma.fields.Date(required=True)
     visibility = ma.fields.String(required=True, validate=VISIBILITY)
 
@@ -65,14 +65,14 @@ class DecisionIn(ma.Schema):
 
 
 class GuestsIn(ma.Schema):
-    female = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=100_000))
-    male = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=100_000))
+    female = ma.fields.Integer(strict=True, load_default=0, validate=ma.validate.Range(min=0, max=100_000))
+    male = ma.fields.Integer(strict=True, load_default=0, validate=ma.validate.Range(min=0, max=100_000))
 
 
 class MeetingIn(ma.Schema):
     held_on = ma.fields.Date(required=True)
     kind = ma.fields.String(required=True, validate=one_of(vocabularies.MeetingKind))
-    place = ma.fields.String(required=True, validate=ma.validate.Length(max=500))
+    place = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
     attendees = ma.fields.List(ma.fields.UUID(), load_default=list, validate=ma.validate.Length(max=1000))
     guests = ma.fields.Nested(GuestsIn, load_default=lambda: {"female": 0, "male": 0})
     visiting_team_ids = ma.fields.List(ma.fields.UUID(), load_default=list, validate=ma.validate.Length(max=50))

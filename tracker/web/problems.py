@@ -51,12 +51,14 @@ class ProblemApi(Api):
             return error  # pages keep Flask's own error pages
         data = getattr(error, "data", None) or {}
         invalid = _invalid_params(data.get("messages") or data.get("errors") or {})
+        allowed = dict(error.get_headers()).get("Allow")  # a 405 says which methods the resource takes
         return problem(
             error.code or 500,
             detail=data.get("message") or error.description,
             field=data.get("field") or (invalid[0]["name"] if invalid else None),
             invalid_params=invalid,
             kind=data.get("kind"),
+            headers={"Allow": allowed} if allowed else None,
         )
 
 
