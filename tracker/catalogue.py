@@ -58,6 +58,8 @@ _FIELD_MEANINGS = {
     "display_name": "the name shown for the account",
     "command": "the use case that was recorded under the idempotency key",
     "result": "the ids the first recording answered, given again to any repeat of the key",
+    "digest": "HMAC-SHA256 of the command's input under a key derived from the master key (none before version 2):"
+    " a repeat of the key with other content is refused",
 }
 
 

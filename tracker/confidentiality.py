@@ -14,7 +14,9 @@ from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -85,6 +87,10 @@ class MasterKey:
 
     def as_text(self) -> str:
         return base64.b64encode(self.key).decode()
+
+    def derive(self, purpose: bytes) -> bytes:
+        """A key of its own for one purpose (HKDF-SHA256), so the master key itself signs nothing."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(self.key)
 
     def write(self, key_file: Path) -> None:
         key_file.parent.mkdir(parents=True, exist_ok=True)

@@ -117,3 +117,38 @@ def test_concurrent_repeats_of_one_key_record_once(services):
         thread.join()
     assert len(set(results)) == 1 and len(results) == 4
     assert len(_events(app, Commitment.FollowUpReported)) == 1
+
+
+def test_a_key_reused_for_other_content_of_the_same_command_is_refused_and_records_nothing(services):
+    # given a due date revised on one commitment with key K
+    app = services.app
+    story = tell_story(app)
+    first, other = story.meeting.commitment_ids[0], story.meeting.commitment_ids[1]
+    app.revise_due_date(first, due_on=date(2015, 9, 1), on=date(2015, 4, 1), reason="x", by=BY, idempotency_key="K")
+    head = app.recorder.max_notification_id()
+    # when K comes again for another commitment, or another date
+    for commitment_id, due_on in ((other, date(2015, 9, 1)), (first, date(2015, 10, 1))):
+        with pytest.raises(IdempotencyKeyReused, match="'K'"):
+            app.revise_due_date(
+                commitment_id, due_on=due_on, on=date(2015, 4, 1), reason="x", by=BY, idempotency_key="K"
+            )
+    # then nothing more was recorded
+    assert app.recorder.max_notification_id() == head
+
+
+def test_receipts_recorded_before_digests_answer_any_content_of_their_command(services, tmp_path):
+    # given the log recorded before receipts kept a digest (its follow-up was sent with key "fu-1")
+    from tests.audit.test_replay_fixture import LOG
+    from tracker.audit.export import import_log, read_lines
+
+    import_log(services, read_lines(LOG))
+    app = services.app
+    made = [event for event in _events(app, Commitment.Made)]
+    head = app.recorder.max_notification_id()
+    # when the key is sent again, with content the old receipt cannot be compared with
+    again = app.report_follow_up(
+        made[0].originator_id, on=date(2025, 3, 9), status="kept", by="user:secretary-fix", idempotency_key="fu-1"
+    )
+    # then it answers as it did: the first result, nothing recorded
+    assert again == made[0].originator_id
+    assert app.recorder.max_notification_id() == head

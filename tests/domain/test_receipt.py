@@ -49,3 +49,28 @@ def test_given_a_receipt_when_it_is_saved_and_reloaded_then_it_answers_with_the_
     reloaded = record.repository.get(Receipt.id_for("cli:test", "k-1"))
     # then
     assert (reloaded.command, reloaded.result) == ("record_meeting", result)
+
+
+def test_given_a_receipt_with_a_digest_when_the_key_comes_again_then_only_the_same_content_is_answered():
+    # given
+    receipt = Receipt.issue(
+        idempotency_key="k",
+        command="revise_due_date",
+        result={"id": "1"},
+        digest="abc",
+        team_id=uuid4(),
+        stamp=on(date(2024, 3, 1)),
+    )
+    # then
+    assert receipt.answers("revise_due_date", "abc")
+    assert not receipt.answers("revise_due_date", "def")
+    assert not receipt.answers("hand_over", "abc")
+
+
+def test_given_a_receipt_recorded_before_digests_when_upcast_then_it_answers_any_content_of_its_command():
+    # given version 1 of the event, as stored before digests
+    state = {"command": "report_follow_up", "result": {"id": "1"}}
+    # when
+    Receipt.Issued.upcast_v1_v2(state)
+    # then
+    assert state["digest"] is None

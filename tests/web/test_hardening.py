@@ -207,3 +207,17 @@ def test_json_bodies_that_cannot_be_stored_are_refused_before_any_view(web, serv
     assert response.status_code == status
     assert response.mimetype == "application/problem+json"
     assert services.app.recorder.max_notification_id() == before
+
+
+def test_a_reused_idempotency_key_with_other_content_is_a_409_naming_the_key(web, services, world):
+    client, headers = web.test_client(), {**_bearer(services, "secretary_a"), "Idempotency-Key": "K-7"}
+    body = {"due_on": "2015-09-01", "on": "2015-04-01", "reason": "budget"}
+    first, other = world.a.meeting.commitment_ids[0], world.a.meeting.commitment_ids[1]
+    assert client.post(f"/api/v1/commitments/{first}/due-date", json=body, headers=headers).status_code == 200
+    head = services.app.recorder.max_notification_id()
+    repeat = client.post(f"/api/v1/commitments/{first}/due-date", json=body, headers=headers)
+    assert repeat.status_code == 200 and repeat.json == {"id": str(first)}
+    refused = client.post(f"/api/v1/commitments/{other}/due-date", json=body, headers=headers)
+    assert refused.status_code == 409
+    assert refused.mimetype == "application/problem+json" and "K-7" in refused.json["detail"]
+    assert services.app.recorder.max_notification_id() == head

@@ -3,10 +3,16 @@ edit, and answered once per idempotency key."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import hmac
+import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from enum import Enum
 from typing import Any, ParamSpec, TypeVar
 from uuid import UUID
 
@@ -53,7 +59,10 @@ def command(
 
         @functools.wraps(body)
         def use_case(self: UnitOfWork, *args: Any, by: str, idempotency_key: str | None = None, **kwargs: Any) -> Any:
-            return answer(self._run(command_name, by, idempotency_key, lambda: body(self, *args, by=by, **kwargs)))
+            args, kwargs = _settled(args), _settled(kwargs)
+            digest = self._digest(command_name, args, kwargs) if idempotency_key else None
+            work = lambda: body(self, *args, by=by, **kwargs)  # noqa: E731 - run again on a concurrent edit
+            return answer(self._run(command_name, by, idempotency_key, work, digest))
 
         return use_case
 
@@ -63,20 +72,28 @@ def command(
 class UnitOfWork:
     """The machinery every command shares (mixed into the Tracker application)."""
 
-    def _run(self: Any, command: str, by: str, idempotency_key: str | None, work: Callable[[], Save]) -> dict[str, Any]:
-        """Do a command's work and save it in one write; retry on a concurrent edit; answer repeats of a key once."""
+    def _run(
+        self: Any,
+        command: str,
+        by: str,
+        idempotency_key: str | None,
+        work: Callable[[], Save],
+        digest: str | None = None,
+    ) -> dict[str, Any]:
+        """Do a command's work and save it in one write; retry on a concurrent edit; answer repeats of a key (with
+        the same content, by `digest`) once."""
         if not by.strip():
             raise InvalidValue("recorded_by", "every record says who made it")
         receipt_id = Receipt.id_for(by, idempotency_key) if idempotency_key else None
         for attempt in range(MAX_ATTEMPTS):
-            if receipt_id is not None and (earlier := self._earlier_answer(receipt_id, command)) is not None:
+            if receipt_id and (earlier := self._earlier_answer(receipt_id, idempotency_key, command, digest)):
                 return earlier
             try:
                 with self.sealer.command() as new_keys:
                     save = work()
             except DomainError:
                 # A repeat of the key may have been refused only because its first sending just landed.
-                if receipt_id is not None and (earlier := self._earlier_answer(receipt_id, command)) is not None:
+                if receipt_id and (earlier := self._earlier_answer(receipt_id, idempotency_key, command, digest)):
                     return earlier
                 raise
             aggregates = list(save.aggregates)
@@ -86,6 +103,7 @@ class UnitOfWork:
                         idempotency_key=idempotency_key,
                         command=command,
                         result=save.answer,
+                        digest=digest,
                         team_id=save.team_id,
                         stamp=save.stamp,
                     )
@@ -100,11 +118,48 @@ class UnitOfWork:
             return save.answer
         raise ConcurrentEditConflict(f"{command}: the record kept changing under us; nothing was saved, try again")
 
-    def _earlier_answer(self: Any, receipt_id: UUID, command: str) -> dict[str, Any] | None:
+    def _earlier_answer(
+        self: Any, receipt_id: UUID, key: str | None, command: str, digest: str | None
+    ) -> dict[str, Any] | None:
         try:
             receipt = self.repository.get(receipt_id)
         except AggregateNotFoundError:
             return None
-        if receipt.command != command:
-            raise IdempotencyKeyReused(f"this idempotency key was used for {receipt.command}, not {command}")
+        if not receipt.answers(command, digest):
+            raise IdempotencyKeyReused(f"the idempotency key {key!r} was already used for other content; use a new key")
         return receipt.result
+
+    def _digest(self: Any, command: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+        """An HMAC of the command and its input under a key derived from the master key: equal for equal input."""
+        if (key := getattr(self, "_receipts_key", None)) is None:
+            key = self._receipts_key = self.sealer.key_store.master_key.derive(b"tracker idempotency receipts")
+        canonical = json.dumps([command, _plain(args), _plain(kwargs)], sort_keys=True, ensure_ascii=False)
+        return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def _settled(values: Any) -> Any:
+    """Arguments with one-shot iterables (generators) made into lists, so the digest and the work see the same."""
+    if isinstance(values, dict):
+        return {name: _settled(value) for name, value in values.items()}
+    if isinstance(values, tuple):
+        return tuple(_settled(value) for value in values)
+    if isinstance(values, Iterator):
+        return list(values)
+    return values
+
+
+def _plain(value: Any) -> Any:
+    """A command's input as plain JSON values, in one spelling."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(name): _plain(item) for name, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(item) for item in value]
+    if isinstance(value, UUID):
+        return value.hex
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
