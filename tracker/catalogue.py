@@ -19,6 +19,7 @@ _FIELD_MEANINGS = {
     "business_date": "business time: the local date (team's time zone) the event refers to",
     "recorded_by": "who recorded it: `user:<id>` or `cli:<os user>`",
     "name": "a name as given (team or member); plain text, public",
+    "registered_on": "the date the team was registered, as corrected",
     "code": "the team's short Latin code, 2 to 8 capitals, unique (e.g. `MIR`), used in commitment references",
     "kind": "`CPPT` or `LCPC` for a team; `regular`, `extraordinary`, `town_meeting` or `exchange` for a meeting",
     "country": "`KG`, `TJ` or `UZ`",

@@ -11,7 +11,10 @@ from tracker.application.drafts import CommitmentDraft, DecisionDraft
 from tracker.bootstrap import build_services
 from tracker.domain import Stamp, Team
 from tracker.domain.errors import (
+    DateInFuture,
+    DateTooEarly,
     DueDateBeforeMeeting,
+    DueDateTooFar,
     InvalidValue,
     MeetingAnnulled,
     MeetingOfAnotherTeam,
@@ -271,3 +274,88 @@ def test_a_cached_team_being_read_never_changes_under_its_reader(services, setti
     assert fresh.members_on(date(2015, 3, 12)) == {first, second}
     assert held.members_on(date(2015, 3, 12)) == {first}
     assert app._read(Team, team_id) is fresh
+
+
+def _register(app, registered_on):
+    return app.register_team(
+        name="Жаңы",
+        kind="LCPC",
+        country="KG",
+        region="Ош",
+        district="Ош",
+        municipality="Ош",
+        registered_on=registered_on,
+        by=BY,
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "error"),
+    [
+        (lambda app, s: _register(app, date(9999, 12, 1)), DateInFuture),
+        (lambda app, s: _register(app, date(2025, 7, 1)), DateInFuture),
+        (lambda app, s: _register(app, date(1989, 12, 31)), DateTooEarly),
+        (
+            lambda app, s: app.record_meeting(s.team_id, held_on=date(1, 1, 1), kind="regular", place="X", by=BY),
+            DateTooEarly,
+        ),
+        (
+            lambda app, s: app.add_member(
+                s.team_id,
+                name="A",
+                role="member",
+                sector="school",
+                gender="female",
+                age_band="30_44",
+                joined_on=date(1, 1, 1),
+                by=BY,
+            ),
+            DateTooEarly,
+        ),
+        (
+            lambda app, s: app.revise_due_date(
+                s.meeting.commitment_ids[0], due_on=date(2036, 1, 1), reason="x", on=date(2015, 4, 1), by=BY
+            ),
+            DueDateTooFar,
+        ),
+        (
+            lambda app, s: app.report_follow_up(s.meeting.commitment_ids[0], on=date(1980, 1, 1), status="kept", by=BY),
+            DateTooEarly,
+        ),
+    ],
+    ids=[
+        "registered-in-9999",
+        "registered-tomorrow",
+        "registered-in-1989",
+        "meeting-in-year-1",
+        "joined-in-year-1",
+        "due-in-11-years",
+        "follow-up-in-1980",
+    ],
+)
+def test_dates_outside_what_a_record_can_be_about_are_refused_and_nothing_is_recorded(services, command, error):
+    # given a story (the clock reads 2025-06-30)
+    app = services.app
+    story = tell_story(app)
+    head = app.recorder.max_notification_id()
+    # when a command carries a date no record can be about, then it is refused with the field named
+    with pytest.raises(error) as refused:
+        command(app, story)
+    assert refused.value.field
+    assert app.recorder.max_notification_id() == head
+
+
+def test_a_team_s_registration_date_is_corrected_by_an_event_and_its_report_follows(services):
+    # given a team whose registration date was recorded wrongly
+    app = services.app
+    story = tell_story(app)
+    # when it is corrected
+    app.correct_registration_date(
+        story.team_id, registered_on=date(2014, 11, 1), reason="typing slip", on=date(2025, 6, 30), by=BY
+    )
+    # then the team and its directory row carry the corrected date
+    assert app.team(story.team_id).registered_on == date(2014, 11, 1)
+    with services.engine.connect() as conn:
+        from tracker.queries.teams import find_team
+
+        assert find_team(conn, story.team_id).registered_on == date(2014, 11, 1)

@@ -351,3 +351,21 @@ def test_given_a_member_when_the_same_member_id_joins_again_then_it_is_refused(t
     # then it is refused, and the member's history is kept
     assert refused.value.field == "member_id"
     assert team.member(chair_id).joined_on == joined_on
+
+
+def test_given_a_team_registered_on_a_wrong_date_when_the_date_is_corrected_then_the_team_keeps_the_new_one():
+    # given
+    team = register_team()
+    # when
+    team.correct_registration_date(date(2014, 12, 1), reason="v1:sealed", stamp=on(date(2015, 2, 1)))
+    # then
+    corrected = team.collect_events()[-1]
+    assert isinstance(corrected, Team.RegistrationDateCorrected) and corrected.is_correction
+    assert (corrected.registered_on, corrected.business_date) == (date(2014, 12, 1), date(2015, 2, 1))
+    assert team.registered_on == date(2014, 12, 1)
+
+
+def test_given_a_team_when_its_registration_date_is_corrected_to_the_same_date_then_it_is_refused():
+    team = register_team()
+    with pytest.raises(InvalidValue):
+        team.correct_registration_date(REGISTERED_ON, reason="v1:sealed", stamp=on(date(2015, 2, 1)))

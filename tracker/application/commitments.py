@@ -37,7 +37,7 @@ class CommitmentCommands:
     ) -> Save:
         new_status = parse(CommitmentStatus, status, "status")
         note_text = inputs.text(note, "note", required=False)
-        commitment, stamp = self._get(Commitment, commitment_id), Stamp(on, by)
+        commitment, stamp = self._get(Commitment, commitment_id), inputs.stamp(on, by)
         team = self._read(Team, commitment.team_id)
         if meeting_id is not None and self._read(Meeting, meeting_id).team_id != commitment.team_id:
             raise MeetingOfAnotherTeam("the follow-up meeting is another team's")
@@ -54,10 +54,10 @@ class CommitmentCommands:
     @command()
     def revise_due_date(self: Any, commitment_id: UUID, *, due_on: date, reason: str, on: date, by: str) -> Save:
         reason_text = inputs.reason(reason)
-        commitment, stamp = self._get(Commitment, commitment_id), Stamp(on, by)
+        commitment, stamp = self._get(Commitment, commitment_id), inputs.stamp(on, by)
         commitment.revise_due_date(
             origin=self._read(Meeting, commitment.meeting_id),
-            due_on=due_on,
+            due_on=inputs.due_date(due_on, self._today(self._read(Team, commitment.team_id))),
             reason=self.sealer.seal(commitment.decision_id, reason_text),
             stamp=stamp,
         )
@@ -76,7 +76,7 @@ class CommitmentCommands:
     ) -> Save:
         reason_text = inputs.reason(reason)
         body_text = inputs.text(owner_body, "owner_body") if owner_body else None
-        commitment, stamp = self._get(Commitment, commitment_id), Stamp(on, by)
+        commitment, stamp = self._get(Commitment, commitment_id), inputs.stamp(on, by)
         commitment.hand_over(
             origin=self._read(Meeting, commitment.meeting_id),
             team=self._read(Team, commitment.team_id),
@@ -90,7 +90,7 @@ class CommitmentCommands:
     @command(answer=lambda answer: None)
     def reopen_commitment(self: Any, commitment_id: UUID, *, reason: str, on: date, by: str) -> Save:
         reason_text = inputs.reason(reason)
-        commitment, stamp = self._get(Commitment, commitment_id), Stamp(on, by)
+        commitment, stamp = self._get(Commitment, commitment_id), inputs.stamp(on, by)
         commitment.reopen(
             origin=self._read(Meeting, commitment.meeting_id),
             reason=self.sealer.seal(commitment.decision_id, reason_text),
@@ -103,7 +103,7 @@ class CommitmentCommands:
         self: Any, commitment_id: UUID, *, visibility: str, reason: str, on: date, by: str
     ) -> Save:
         new_visibility, reason_text = parse(Visibility, visibility, "visibility"), inputs.reason(reason)
-        commitment, stamp = self._get(Commitment, commitment_id), Stamp(on, by)
+        commitment, stamp = self._get(Commitment, commitment_id), inputs.stamp(on, by)
         commitment.change_visibility(
             visibility=new_visibility, reason=self.sealer.seal(commitment.decision_id, reason_text), stamp=stamp
         )
@@ -122,7 +122,7 @@ class CommitmentCommands:
             owner_member_id=draft.owner_member_id,
             owner_body=self.sealer.seal(decision_id, body) if body else None,
             description=self.sealer.seal(decision_id, description),
-            due_on=draft.due_on,
+            due_on=inputs.due_date(draft.due_on, self._today(team)),
             visibility=parse(Visibility, draft.visibility, "visibility"),
             recorded_by=by,
         )

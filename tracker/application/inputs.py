@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
-from tracker.domain.errors import InvalidValue, ReasonRequired
+from tracker.domain import Stamp
+from tracker.domain.errors import DateInFuture, DateTooEarly, DueDateTooFar, InvalidValue, ReasonRequired
 
 SHORT_TEXT = 2_000
 LONG_TEXT = 50_000
+EARLIEST = date(1990, 1, 1)
+DUE_WITHIN_YEARS = 10
 
 
 def text(value: str | None, field: str, limit: int = SHORT_TEXT, *, required: bool = True) -> str:
@@ -31,3 +35,27 @@ def time_zone(zone: str) -> str:
     except (KeyError, ValueError):
         raise InvalidValue("time_zone", f"unknown time zone {zone!r}") from None
     return zone
+
+
+def business_date(value: date, field: str, *, today: date | None = None) -> date:
+    """A date a record is about: not before 1990, and (when `today` is given) not after the team's today."""
+    if value < EARLIEST:
+        raise DateTooEarly(field, f"{value.isoformat()} is before {EARLIEST.isoformat()}, when records begin")
+    if today is not None and value > today:
+        raise DateInFuture(f"{value.isoformat()} is after today ({today.isoformat()})", field)
+    return value
+
+
+def due_date(value: date, today: date) -> date:
+    """A due date at most DUE_WITHIN_YEARS after the team's today."""
+    business_date(value, "due_on")
+    if value.year - today.year > DUE_WITHIN_YEARS or (
+        value.year - today.year == DUE_WITHIN_YEARS and (value.month, value.day) > (today.month, today.day)
+    ):
+        raise DueDateTooFar("due_on", f"a commitment is due within {DUE_WITHIN_YEARS} years of today")
+    return value
+
+
+def stamp(day: date, by: str, field: str = "on") -> Stamp:
+    """Who records, and the business date the command is about (checked: not before records begin)."""
+    return Stamp(business_date(day, field), by)

@@ -43,7 +43,7 @@ class MeetingCommands:
         minutes_text = inputs.text(minutes, "minutes", inputs.LONG_TEXT, required=False)
         team = self._read(Team, team_id)
         visiting = [self._read(Team, visiting_id).id for visiting_id in visiting_team_ids]
-        meeting_id, stamp = new_id(), Stamp(held_on, by)
+        meeting_id, stamp = new_id(), inputs.stamp(held_on, by, "held_on")
         self.sealer.new_item(meeting_id)
         meeting = Meeting.hold(
             meeting_id=meeting_id,
@@ -73,7 +73,7 @@ class MeetingCommands:
     @command(answer=MeetingRecorded.from_answer)
     def record_decision(self: Any, meeting_id: UUID, draft: DecisionDraft, *, on: date, by: str) -> Save:
         """Record a decision (with its commitments) of a meeting already recorded: a late entry."""
-        meeting, stamp = self._get(Meeting, meeting_id), Stamp(on, by)
+        meeting, stamp = self._get(Meeting, meeting_id), inputs.stamp(on, by)
         team = self._read(Team, meeting.team_id)
         decision_ids, commitments = self._record_decisions(team, meeting, [draft], stamp)
         return Save(
@@ -88,7 +88,7 @@ class MeetingCommands:
     @command(answer=lambda answer: None)
     def correct_minutes(self: Any, meeting_id: UUID, *, minutes: str, reason: str, on: date, by: str) -> Save:
         minutes_text, reason_text = inputs.text(minutes, "minutes", inputs.LONG_TEXT), inputs.reason(reason)
-        meeting, stamp = self._get(Meeting, meeting_id), Stamp(on, by)
+        meeting, stamp = self._get(Meeting, meeting_id), inputs.stamp(on, by)
         meeting.correct_minutes(
             minutes=self.sealer.seal(meeting.id, minutes_text),
             reason=self.sealer.seal(meeting.id, reason_text),
@@ -99,7 +99,7 @@ class MeetingCommands:
     @command(answer=lambda answer: None)
     def annul_meeting(self: Any, meeting_id: UUID, *, reason: str, on: date, by: str) -> Save:
         reason_text = inputs.reason(reason)
-        meeting, stamp = self._get(Meeting, meeting_id), Stamp(on, by)
+        meeting, stamp = self._get(Meeting, meeting_id), inputs.stamp(on, by)
         meeting.annul(reason=self.sealer.seal(meeting.id, reason_text), stamp=stamp)
         return Save(meeting, stamp=stamp)
 
@@ -108,7 +108,7 @@ class MeetingCommands:
         self: Any, meeting_id: UUID, *, visibility: str, reason: str, on: date, by: str
     ) -> Save:
         new_visibility, reason_text = parse(Visibility, visibility, "visibility"), inputs.reason(reason)
-        meeting, stamp = self._get(Meeting, meeting_id), Stamp(on, by)
+        meeting, stamp = self._get(Meeting, meeting_id), inputs.stamp(on, by)
         meeting.change_minutes_visibility(
             visibility=new_visibility, reason=self.sealer.seal(meeting.id, reason_text), stamp=stamp
         )
@@ -119,7 +119,7 @@ class MeetingCommands:
         self: Any, meeting_id: UUID, decision_id: UUID, *, visibility: str, reason: str, on: date, by: str
     ) -> Save:
         new_visibility, reason_text = parse(Visibility, visibility, "visibility"), inputs.reason(reason)
-        meeting, stamp = self._get(Meeting, meeting_id), Stamp(on, by)
+        meeting, stamp = self._get(Meeting, meeting_id), inputs.stamp(on, by)
         meeting.change_decision_visibility(
             decision_id, visibility=new_visibility, reason=self.sealer.seal(decision_id, reason_text), stamp=stamp
         )

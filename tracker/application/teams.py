@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from tracker.application import inputs
 from tracker.application.unit_of_work import Save, command
@@ -39,7 +40,8 @@ class TeamCommands:
         team_code = (code or "").strip().upper() or self._free_code(derive_team_code(name))
         if self._exists(TeamCode, TeamCode.id_for(team_code)):
             raise TeamCodeTaken(f"the team code {team_code} is taken; choose another")
-        stamp = Stamp(registered_on, by)
+        today = self.clock().astimezone(ZoneInfo(zone)).date()
+        stamp = Stamp(inputs.business_date(registered_on, "registered_on", today=today), by)
         team = Team.register(
             team_id=new_id(),
             name=name,
@@ -56,8 +58,19 @@ class TeamCommands:
 
     @command(answer=lambda answer: None)
     def rename_team(self: Any, team_id: UUID, *, name: str, on: date, by: str) -> Save:
-        team, stamp = self._get(Team, team_id), Stamp(on, by)
+        team, stamp = self._get(Team, team_id), inputs.stamp(on, by)
         team.rename(name, stamp)
+        return Save(team, stamp=stamp, team_id=team.id)
+
+    @command(answer=lambda answer: None)
+    def correct_registration_date(
+        self: Any, team_id: UUID, *, registered_on: date, reason: str, on: date, by: str
+    ) -> Save:
+        """The team's registration date was recorded wrongly (a typing slip, or a date in the future)."""
+        reason_text = inputs.reason(reason)
+        team, stamp = self._get(Team, team_id), inputs.stamp(on, by)
+        registered = inputs.business_date(registered_on, "registered_on", today=self._today(team))
+        team.correct_registration_date(registered, reason=self.sealer.seal(team.id, reason_text), stamp=stamp)
         return Save(team, stamp=stamp, team_id=team.id)
 
     @command()
@@ -74,7 +87,7 @@ class TeamCommands:
         by: str,
         public_display: str = vocabularies.PublicDisplay.FULL_NAME,
     ) -> Save:
-        team, stamp, member_id = self._get(Team, team_id), Stamp(joined_on, by), new_id()
+        team, stamp, member_id = self._get(Team, team_id), inputs.stamp(joined_on, by, "joined_on"), new_id()
         team.add_member(
             member_id=member_id,
             name=name,
@@ -91,7 +104,7 @@ class TeamCommands:
     def change_member_role(
         self: Any, team_id: UUID, member_id: UUID, *, role: str, sector: str, on: date, by: str
     ) -> Save:
-        team, stamp = self._get(Team, team_id), Stamp(on, by)
+        team, stamp = self._get(Team, team_id), inputs.stamp(on, by)
         team.change_member_role(
             member_id,
             role=parse(vocabularies.Role, role, "role"),
@@ -104,7 +117,7 @@ class TeamCommands:
     def change_member_display(
         self: Any, team_id: UUID, member_id: UUID, *, public_display: str, on: date, by: str
     ) -> Save:
-        team, stamp = self._get(Team, team_id), Stamp(on, by)
+        team, stamp = self._get(Team, team_id), inputs.stamp(on, by)
         display = parse(vocabularies.PublicDisplay, public_display, "public_display")
         team.change_member_display(member_id, public_display=display, stamp=stamp)
         return Save(team, stamp=stamp, team_id=team.id, id=member_id)
@@ -112,7 +125,7 @@ class TeamCommands:
     @command(answer=lambda answer: None)
     def remove_member(self: Any, team_id: UUID, member_id: UUID, *, reason: str, on: date, by: str) -> Save:
         reason_text = inputs.reason(reason)
-        team, stamp = self._get(Team, team_id), Stamp(on, by)
+        team, stamp = self._get(Team, team_id), inputs.stamp(on, by)
         team.remove_member(member_id, reason=self.sealer.seal(team.id, reason_text), stamp=stamp)
         return Save(team, stamp=stamp, team_id=team.id, id=member_id)
 

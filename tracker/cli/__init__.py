@@ -45,6 +45,7 @@ for command in (
     operations.events,
     accounts.users,
     accounts.tokens,
+    records.teams,
     records.erase,
     records.report,
     audit.ledger,

@@ -1,4 +1,5 @@
-"""Commands on a team's record: erasing an item's text for good, and writing a team's public report as a PDF."""
+"""Commands on a team's record: correcting its registration date, erasing an item's text for good, and writing a
+team's public report as a PDF."""
 
 from __future__ import annotations
 
@@ -63,3 +64,23 @@ def report(team: str, as_of: Any, start: Any, end: Any, language: str, variant: 
         document = render_pdf(opened, language, variant)
     pdf.write_bytes(document)
     click.echo(f"wrote {pdf} ({len(document) // 1024} KiB)")
+
+
+@click.group()
+def teams() -> None:
+    """Teams' records."""
+
+
+@teams.command("correct-registration")
+@click.argument("team")
+@click.option("--date", "registered_on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--reason", required=True, help="Why the date recorded was wrong.")
+def correct_registration(team: str, registered_on: Any, reason: str) -> None:
+    """Correct the date a team (code or id) was registered: a new event, the old date stays in the log."""
+    with opened_services() as services:
+        team_id = services.app.team_id_for(team)
+        today = services.app.today_for(team_id)
+        services.app.correct_registration_date(
+            team_id, registered_on=registered_on.date(), reason=reason, on=today, by=cli_user()
+        )
+        click.echo(f"corrected: {team} was registered on {registered_on.date().isoformat()}")

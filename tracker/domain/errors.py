@@ -51,6 +51,14 @@ class DateInFuture(DomainError):
     pass
 
 
+class DateTooEarly(InvalidValue):
+    """Records begin in 1990: an earlier date is a typing slip (0001-01-01, 1899)."""
+
+
+class DueDateTooFar(InvalidValue):
+    """A promise is due within ten years of the day it is recorded."""
+
+
 class DueDateBeforeMeeting(DomainError):
     field = "due_on"
 

@@ -74,6 +74,16 @@ class Team(Aggregate):
         def apply(self, team: Team) -> None:
             team.name = self.name
 
+    class RegistrationDateCorrected(Event):
+        """The team's registration date had been recorded wrongly; this is the date it was registered."""
+
+        is_correction = True
+        registered_on: date
+        reason: Sealed
+
+        def apply(self, team: Team) -> None:
+            team.registered_on = self.registered_on
+
     class MemberJoined(Event):
         """A person joined the team, representing a sector."""
 
@@ -179,6 +189,13 @@ class Team(Aggregate):
         if not name.strip():
             raise InvalidValue("name", "a team needs a name")
         self.trigger_event(self.Renamed, name=name.strip(), **stamp.fields(self.id))
+
+    def correct_registration_date(self, registered_on: date, *, reason: Sealed, stamp: Stamp) -> None:
+        if registered_on == self.registered_on:
+            raise InvalidValue("registered_on", "the team's registration date is already this date")
+        self.trigger_event(
+            self.RegistrationDateCorrected, registered_on=registered_on, reason=reason, **stamp.fields(self.id)
+        )
 
     def add_member(
         self,

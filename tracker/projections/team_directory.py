@@ -33,7 +33,7 @@ class TeamDirectory:
     name = "team_directory"
     version = 1
     metadata = metadata
-    consumes = (Team.Registered, Team.Renamed, Team.MemberJoined, Team.MemberLeft)
+    consumes = (Team.Registered, Team.Renamed, Team.RegistrationDateCorrected, Team.MemberJoined, Team.MemberLeft)
 
     def apply(self, conn: Connection, event: Any, position: int) -> None:
         row = team_directory.c.team_id == event.team_id.hex
@@ -56,6 +56,8 @@ class TeamDirectory:
             )
         elif isinstance(event, Team.Renamed):
             conn.execute(team_directory.update().where(row).values(name=event.name))
+        elif isinstance(event, Team.RegistrationDateCorrected):
+            conn.execute(team_directory.update().where(row).values(registered_on=event.registered_on))
         else:
             step = 1 if isinstance(event, Team.MemberJoined) else -1
             conn.execute(team_directory.update().where(row).values(member_count=team_directory.c.member_count + step))

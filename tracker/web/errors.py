@@ -31,6 +31,8 @@ MESSAGES = {
     NotAChoice: _l("This is not one of the choices."),
     errors.AttendeeNotAMember: _l("Only members of the team on the meeting's date can be marked present."),
     errors.DateInFuture: _l("This date is in the future."),
+    errors.DateTooEarly: _l("This date is before 1990, when records begin."),
+    errors.DueDateTooFar: _l("A commitment is due within ten years."),
     errors.DueDateBeforeMeeting: _l("The due date cannot be before the meeting."),
     errors.DateBeforeMeeting: _l("This date is before the meeting."),
     errors.FollowUpOutOfOrder: _l("This date is before the last follow-up."),
