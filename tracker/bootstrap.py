@@ -17,7 +17,7 @@ from tracker.audit.signed_log import SignedLog
 from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
 from tracker.credentials import Credentials
-from tracker.documents.report import forget_rendered_reports
+from tracker.documents.report import ReportCache, forget_rendered_reports
 from tracker.persistence import create_database_engine, eventsourcing_env, schema_lock
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
@@ -95,6 +95,7 @@ def build_services(
         )
         projections = ProjectionRunner(app, engine, all_projections())
         signed_log = SignedLog(engine, settings.signing_key_file)
+    app.after_team_change.append(ReportCache(settings.report_cache_dir).forget_team)
     if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":
         # A separate `tracker projector` applies the log: wait for it, so a user still sees their own write.
         app.after_save.append(lambda: projections.wait_for(app.recorder.max_notification_id() or 0, timeout=10))

@@ -5,16 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import stat
 import subprocess
 import threading
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.story import BY
 from tracker.documents import report as reports
+from tracker.documents.report import ReportCache
+from tracker.web import create_app
 from tracker.web import reports as reports_web
+from tracker.web.limits import limiter
 
 ROOT = Path(__file__).resolve().parents[2]
 NON_PUBLIC = ["Мектепте акча", "Ата-энелер", "Протокол", "Көчө жарыгы"]  # confidential decision, commitment; minutes
@@ -202,3 +206,49 @@ def test_every_report_states_the_checkpoint_it_was_built_at_and_the_log_key(web,
     report = web.test_client().get(f"/teams/{told.a.team_id}/report.json").json
     assert report["built_from"]["checkpoint_size"] == checkpoint.size
     assert report["built_from"]["events"] == checkpoint.size
+
+
+def test_a_change_of_visibility_forgets_the_team_s_rendered_reports_and_renders_are_the_owner_s_only(web, told):
+    # given a rendered page and PDF of a team, holding the text of a public decision
+    services = web.extensions["tracker"]
+    client = web.test_client()
+    assert client.get(f"/teams/{told.a.team_id}/report").status_code == 200
+    assert client.get(f"/teams/{told.a.team_id}/report.pdf").status_code == 200
+    folder = services.settings.report_cache_dir
+    renders = [path for path in folder.iterdir() if path.suffix in (".html", ".pdf")]
+    assert renders and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in renders)
+    # when the decision is made confidential
+    services.app.change_decision_visibility(
+        told.a.meeting.id,
+        told.a.meeting.decision_ids[0],
+        visibility="confidential",
+        reason="names a victim",
+        on=date(2015, 4, 2),
+        by=BY,
+    )
+    # then no earlier render of the team is left on disk
+    assert not [path for path in folder.iterdir() if path.name.startswith(told.a.team_id.hex)]
+
+
+def test_the_report_cache_forgets_the_least_recently_read_when_full(tmp_path):
+    cache = ReportCache(tmp_path / "cache", max_bytes=35)
+    team = "0" * 32
+    for number in range(3):
+        cache.get_or_render(("pdf", team, number), lambda: b"x" * 10)
+    cache.get_or_render(("pdf", team, 0), lambda: b"never rendered again")  # read: now the most recent
+    assert cache.get_or_render(("pdf", team, 3), lambda: b"y" * 10) == (b"y" * 10, True)
+    assert cache.get_or_render(("pdf", team, 0), lambda: b"z") == (b"x" * 10, False)
+    assert cache.get_or_render(("pdf", team, 1), lambda: b"z")[1]  # the least recently read went first
+
+
+def test_renders_are_rate_limited_per_address_but_reads_from_the_cache_are_not(services, told):
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": True}, services=services)
+    limiter.reset()
+    client = app.test_client()
+    url = f"/teams/{told.a.team_id}/report"
+    assert all(client.get(url).status_code == 200 for _ in range(40))  # one render, then the cache
+    starts = [date(2015, 1, 1) + timedelta(days=day) for day in range(35)]
+    statuses = [client.get(url, query_string={"from": start.isoformat()}).status_code for start in starts]
+    assert statuses[0] == 200 and 429 in statuses  # 35 renders in a minute: past the limit of 30
+    limiter.reset()

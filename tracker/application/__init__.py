@@ -58,6 +58,7 @@ class Tracker(
         self.sealer = sealer
         self.clock = clock or (lambda: datetime.now(UTC))
         self.after_save: list[Callable[[], None]] = []
+        self.after_team_change: list[Callable[[UUID], None]] = []  # e.g. forget the team's rendered reports
         self.access_log = access_log
         self.credentials = credentials
         self.reader = Reader(self._get, self._history, sealer, access_log, self.clock)

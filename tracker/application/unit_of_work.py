@@ -115,6 +115,8 @@ class UnitOfWork:
                 continue
             for listener in self.after_save:
                 listener()
+            for forget in self.after_team_change:
+                forget(save.team_id)
             return save.answer
         raise ConcurrentEditConflict(f"{command}: the record kept changing under us; nothing was saved, try again")
 

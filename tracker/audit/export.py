@@ -6,7 +6,7 @@ import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -14,7 +14,9 @@ from eventsourcing.persistence import StoredEvent
 from tracker.audit.errors import AuditError
 from tracker.audit.notes import NoteKey
 from tracker.audit.verify import verify_log
-from tracker.bootstrap import Services
+
+if TYPE_CHECKING:  # for hints only: the audit part does not depend on how a process is wired
+    from tracker.bootstrap import Services
 
 FORMAT = "partnership-tracker-log/1"
 BATCH = 500

@@ -3,6 +3,7 @@ cache of rendered pages and PDFs."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import fcntl
 import hashlib
@@ -18,6 +19,7 @@ from tracker.documents.templates import STATIC, render
 from tracker.queries.public_report import OpenedReport
 
 PDF_VARIANTS = {"a": "pdf/a-3b", "ua": "pdf/ua-1"}
+DEFAULT_CACHE_BYTES = int(os.environ.get("TRACKER_REPORT_CACHE_MB") or 200) * 1024 * 1024
 CSV_COLUMNS = (
     "reference",
     "commitment",
@@ -108,27 +110,65 @@ class ReportCache:
     and the team's latest event position, so a new event of the team means a new render, never a stale one.
 
     A render holds a lock file for its key: a second request for the same report waits and then reads the file,
-    so it is rendered once; requests for other reports are never held up.
+    so it is rendered once; requests for other reports are never held up. Files are the owner's only (0600 in a
+    0700 folder); a team's renders are forgotten as soon as anything in its record changes (`forget_team`), and
+    the least recently read go first when the folder outgrows `max_bytes`.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
+        self.max_bytes = max_bytes
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
 
-    def get_or_render(self, key: tuple[Any, ...], render: Callable[[], bytes]) -> bytes:
-        name = hashlib.sha256(repr(key).encode()).hexdigest()[:40]
+    def get_or_render(self, key: tuple[Any, ...], render: Callable[[], bytes]) -> tuple[bytes, bool]:
+        """The render for `key` (kind, team id, ...) and whether it was rendered just now."""
+        name = f"{key[1]}-{hashlib.sha256(repr(key).encode()).hexdigest()[:40]}"
         path = self.folder / f"{name}.{key[0]}"
-        if path.exists():
-            return path.read_bytes()
+        if (cached := _read(path)) is not None:
+            return cached, False
         with open(self.folder / f"{name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if path.exists():
-                return path.read_bytes()
-            pdf = render()
+            if (cached := _read(path)) is not None:
+                return cached, False
+            rendered = render()
             partial = path.with_suffix(f".{os.getpid()}.part")
-            partial.write_bytes(pdf)
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(rendered)
             os.replace(partial, path)
-            return pdf
+        self._trim()
+        return rendered, True
+
+    def forget_team(self, team_id: UUID) -> None:
+        """Anything in the team's record changed (a visibility included): no earlier render of it may stay."""
+        with contextlib.suppress(OSError):  # after a command has saved: never turn it into an error
+            for path in self.folder.glob(f"{team_id.hex}-*"):
+                path.unlink(missing_ok=True)
+
+    def _trim(self) -> None:
+        files = []
+        for path in self.folder.glob("*-*.*"):
+            if path.suffix in (".html", ".pdf"):
+                with contextlib.suppress(FileNotFoundError):
+                    stat = path.stat()
+                    files.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in files)
+        for _, size, path in sorted(files):
+            if total <= self.max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+
+
+def _read(path: Path) -> bytes | None:
+    """A cached render, marked as just read (the cache forgets the least recently read first)."""
+    try:
+        data = path.read_bytes()
+        os.utime(path)
+    except FileNotFoundError:
+        return None
+    return data
 
 
 def forget_rendered_reports(folder: Path) -> None:

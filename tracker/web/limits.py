@@ -1,4 +1,4 @@
-"""Rate limits (Flask-Limiter): login attempts per client address."""
+"""Rate limits (Flask-Limiter): login attempts and report renders per client address."""
 
 from __future__ import annotations
 

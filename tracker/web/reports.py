@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -17,19 +17,26 @@ from tracker.queries.member_ledger import member_team, public_ledger
 from tracker.queries.public_report import OpenedReport, provenance, public_report, report_period, team_position
 from tracker.queries.teams import all_teams
 from tracker.web.guards import team_or_404
+from tracker.web.limits import limiter
 from tracker.web.params import a_date
 from tracker.web.services import services
 
 blueprint = Blueprint("reports", __name__)
+RENDERS = "30 per minute; 300 per hour"  # renders per client address; reads from the cache are not counted
+
+
+def _rendered(response: Response) -> bool:
+    return bool(g.get("rendered"))
 
 
 @blueprint.get("/teams/<uuid:team_id>/report")
+@limiter.limit(RENDERS, deduct_when=_rendered)
 def report_page(team_id: UUID) -> str:
     """The report's body is rendered once per change of the team's record (and period, date and language):
     a ten-year team's body is hundreds of commitments, and readers far outnumber secretaries."""
     team, (as_of, period) = team_or_404(team_id), _dates(team_id)
     key = ("html", *_depends_on(team_id, period, as_of))
-    body = _cache().get_or_render(
+    body, g.rendered = _cache().get_or_render(
         key, lambda: render_body(_opened(team_id), _language(), member_url=_member_url).encode()
     )
     filters = {name: request.args[name] for name in ("from", "to", "as_of") if request.args.get(name)}
@@ -37,13 +44,14 @@ def report_page(team_id: UUID) -> str:
 
 
 @blueprint.get("/teams/<uuid:team_id>/report.pdf")
+@limiter.limit(RENDERS, deduct_when=_rendered)
 def report_pdf(team_id: UUID) -> Response:
     variant = request.args.get("variant") or None
     if variant not in (None, "a", "ua"):
         abort(400, "variant is `a` (PDF/A-3b) or `ua` (PDF/UA-1)")
     as_of, period = _dates(team_id)
     key = ("pdf", *_depends_on(team_id, period, as_of), variant)
-    pdf = _cache().get_or_render(key, lambda: render_pdf(_opened(team_id), _language(), variant))
+    pdf, g.rendered = _cache().get_or_render(key, lambda: render_pdf(_opened(team_id), _language(), variant))
     filename = f"{team_or_404(team_id).code}-report-{as_of.isoformat()}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
