@@ -1,4 +1,5 @@
-"""Secrets kept out of the accountability log: password hashes and API tokens, each in its own table."""
+"""Secrets kept out of the accountability log: password hashes, API tokens and login sessions, each in its own
+table."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import Column, Engine, MetaData, String, Table, delete, insert, 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.domain.errors import InvalidValue
+from tracker.login_sessions import LoginSessions
 from tracker.projections.types import UTCDateTime
 
 MIN_PASSWORD_LENGTH = 10
@@ -40,6 +42,7 @@ class Credentials:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         metadata.create_all(engine)
+        self.sessions = LoginSessions(engine)
 
     def set_password(self, user_id: UUID, password: str) -> None:
         if len(password) < MIN_PASSWORD_LENGTH:
@@ -52,17 +55,12 @@ class Credentials:
         with self.engine.begin() as conn:
             conn.execute(delete(user_credentials).where(user_credentials.c.user_id == user_id.hex))
             conn.execute(insert(user_credentials), row)
+        self.sessions.close_all(user_id)  # a new password ends every login session opened with the old one
 
     def check_password(self, user_id: UUID, password: str) -> bool:
         stored = self._password_hash(user_id)
         # An unknown user costs as much time as a known one, so timing does not tell which usernames exist.
         return check_password_hash(stored or _UNKNOWN_USER_HASH, password) and stored is not None
-
-    def session_stamp(self, user_id: UUID) -> str | None:
-        """A fingerprint of the current password hash, kept in each login session: a new password (new salt,
-        new hash) ends every session opened before it."""
-        stored = self._password_hash(user_id)
-        return hashlib.sha256(stored.encode()).hexdigest()[:16] if stored else None
 
     def _password_hash(self, user_id: UUID) -> str | None:
         with self.engine.connect() as conn:

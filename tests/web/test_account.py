@@ -87,3 +87,32 @@ def test_a_password_set_by_an_admin_ends_every_session_of_that_account(web, worl
     services.app.change_password(world.users["member_a"], password=NEW, by="cli:admin")
     response = client.get("/account/password")
     assert response.status_code == 302 and "/login" in response.location
+
+
+def _copy_of_the_cookie(web, client):
+    thief = web.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def test_a_copied_session_cookie_stops_working_at_logout(web, world):
+    # given a secretary logged in, and someone holding a copy of their session cookie
+    client = logged_in(web, "secretary_a")
+    thief = _copy_of_the_cookie(web, client)
+    assert thief.get("/secretary/").status_code == 200
+    # when the secretary logs out
+    client.post("/logout")
+    # then the copy is worth nothing
+    assert thief.get("/secretary/").status_code == 302
+
+
+def test_signing_out_everywhere_ends_every_session_of_the_account(web, world):
+    # given the same account logged in on two devices
+    phone, laptop = logged_in(web, "secretary_a"), logged_in(web, "secretary_a")
+    page = laptop.get("/account/sessions").get_data(as_text=True)
+    assert page.count('class="card"') >= 2 and "this device" in page
+    # when one of them signs out everywhere
+    assert laptop.post("/account/sessions/close").status_code == 302
+    # then neither is logged in any more
+    assert phone.get("/secretary/").status_code == 302
+    assert laptop.get("/secretary/").status_code == 302

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from tracker.credentials import MIN_PASSWORD_LENGTH
 from tracker.domain import User
 from tracker.domain.access import Viewer
+from tracker.domain.errors import DomainError
 from tracker.domain.values import UserRole
 from tracker.web.limits import limiter
 from tracker.web.redirects import local_path
@@ -30,14 +32,15 @@ login_manager.login_message = _l("Please log in to continue.")
 class Account(UserMixin):
     """The logged-in person: their user aggregate and what their roles let them read and record."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, session_token: str = "") -> None:
         self.user = user
+        self.session_token = session_token
         self.viewer: Viewer = services().app.viewer_for(user)
 
     def get_id(self) -> str:
-        """What the session keeps: the user and the stamp of their password, so a new password logs out the
-        sessions opened with the old one (Flask-Login's alternative id)."""
-        return f"{self.user.id.hex}:{services().app.credentials.session_stamp(self.user.id)}"
+        """What the cookie keeps: the user and the token of their login session, whose row on the server says
+        whether it is still open (logout, a new password and "sign out everywhere" close it)."""
+        return f"{self.user.id.hex}:{self.session_token}"
 
     @property
     def name(self) -> str:
@@ -65,14 +68,23 @@ class Account(UserMixin):
 
 @login_manager.user_loader
 def load_account(session_id: str) -> Account | None:
-    user_hex, _, stamp = session_id.partition(":")
+    user_hex, _, token = session_id.partition(":")
     try:
         user_id = UUID(user_hex)
-        if not stamp or stamp != services().app.credentials.session_stamp(user_id):
-            return None  # the password changed since this session logged in
-        return Account(services().app.user(user_id))
-    except Exception:
+    except ValueError:
         return None
+    if not token or not services().app.credentials.sessions.is_open(user_id, token):
+        return None  # logged out, a new password, signed out everywhere, or older than a session lives
+    try:
+        return Account(services().app.user(user_id), token)
+    except DomainError:
+        return None
+
+
+def open_session(user: User) -> None:
+    """Log the user in with a new login session of their own on the server."""
+    token = services().app.credentials.sessions.open(user.id, request.headers.get("User-Agent", ""))
+    login_user(Account(user, token))
 
 
 class LoginForm(FlaskForm):
@@ -87,7 +99,7 @@ def login() -> Any:
     if form.validate_on_submit():
         user = services().app.authenticate(form.username.data or "", form.password.data or "")
         if user is not None:
-            login_user(Account(user))
+            open_session(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_l("Wrong username or password."))
     return render_template("auth/login.html", form=form)
@@ -125,14 +137,34 @@ def change_password() -> Any:
             form.current.errors.append(_l("Wrong password."))
         else:
             app.change_password(user.id, password=form.new.data or "", by=current_user.recorder)
-            login_user(Account(app.user(user.id)))  # this session goes on with the new stamp; the others end
+            open_session(app.user(user.id))  # a new password closed every session: this one goes on in a new one
             flash(_l("Your password is changed."))
             return redirect(_safe_next(None))
     return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH)
 
 
+@blueprint.get("/account/sessions")
+@login_required
+def sessions() -> str:
+    """Where the account is logged in now, and a way to sign out everywhere (a phone lost, a shared computer)."""
+    current = hashlib.sha256(current_user.session_token.encode()).hexdigest()
+    opened = services().app.credentials.sessions.of(current_user.user.id)
+    return render_template("auth/sessions.html", sessions=opened, current=current)
+
+
+@blueprint.post("/account/sessions/close")
+@login_required
+def sign_out_everywhere() -> Response:
+    services().app.credentials.sessions.close_all(current_user.user.id)
+    logout_user()
+    flash(_l("You are signed out everywhere."))
+    return redirect(url_for("auth.login"))
+
+
 @blueprint.post("/logout")
 def logout() -> Response:
+    if current_user.is_authenticated:
+        services().app.credentials.sessions.close(current_user.session_token)
     logout_user()
     flash(_l("You are logged out."))
     return redirect(url_for("public.front_page"))
