@@ -62,7 +62,7 @@ class TeamForm(IdempotentForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     code = StringField(_l("Short code (optional)"), validators=[Optional(), Length(max=8)])
     kind = SelectField(_l("Kind"), choices=choices(vocabularies.TeamKind))
-    country = SelectField(_l("vocabularies.Country"), choices=choices(vocabularies.Country))
+    country = SelectField(_l("Country"), choices=choices(vocabularies.Country))
     region = StringField(_l("Region"), validators=[DataRequired(), Length(max=200)])
     district = StringField(_l("District"), validators=[DataRequired(), Length(max=200)])
     municipality = StringField(_l("Municipality"), validators=[DataRequired(), Length(max=200)])
@@ -71,9 +71,9 @@ class TeamForm(IdempotentForm):
 
 class MemberForm(IdempotentForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("vocabularies.Role"), choices=choices(vocabularies.Role))
+    role = SelectField(_l("Role"), choices=choices(vocabularies.Role))
     sector = SelectField(_l("Represents"), choices=choices(vocabularies.Sector))
-    gender = SelectField(_l("vocabularies.Gender"), choices=choices(vocabularies.Gender))
+    gender = SelectField(_l("Gender"), choices=choices(vocabularies.Gender))
     age_band = SelectField(_l("Age"), choices=choices(vocabularies.AgeBand))
     public_display = SelectField(_l("Shown on public reports by"), choices=choices(vocabularies.PublicDisplay))
     joined_on = DateField(_l("Joined on"), validators=[InputRequired()])
@@ -86,14 +86,14 @@ class CommitmentEntry(Form):
     due_on = DateField(_l("Due on"), validators=[Optional()])
     # Rows left blank are skipped, so their choices are checked only when used (by the domain).
     visibility = SelectField(
-        _l("vocabularies.Visibility"), choices=choices(vocabularies.Visibility), default="team", validate_choice=False
+        _l("Visibility"), choices=choices(vocabularies.Visibility), default="team", validate_choice=False
     )
 
 
 class DecisionEntry(Form):
     text = TextAreaField(_l("Decision"), validators=[Optional(), Length(max=2000)])
     visibility = SelectField(
-        _l("vocabularies.Visibility"), choices=choices(vocabularies.Visibility), default="team", validate_choice=False
+        _l("Visibility"), choices=choices(vocabularies.Visibility), default="team", validate_choice=False
     )
     commitments = FieldList(FormField(CommitmentEntry), min_entries=2)
 
@@ -157,7 +157,7 @@ class UserForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("vocabularies.Role"), choices=choices(vocabularies.UserRole))
+    role = SelectField(_l("Role"), choices=choices(vocabularies.UserRole))
     team_id = SelectField(_l("Team"), choices=[], validate_choice=False)
 
 
