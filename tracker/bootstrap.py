@@ -22,6 +22,7 @@ from tracker.persistence import create_database_engine, eventsourcing_env, schem
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
 from tracker.projections.runner import ProjectionRunner
+from tracker.rate_limits import metadata as rate_limits
 from tracker.reading import Reader
 
 
@@ -95,6 +96,7 @@ def build_services(
         )
         projections = ProjectionRunner(app, engine, all_projections())
         signed_log = SignedLog(engine, settings.signing_key_file)
+        rate_limits.create_all(engine)  # counts shared by every worker (tracker.rate_limits)
     app.after_team_change.append(ReportCache(settings.report_cache_dir).forget_team)
     if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":
         # A separate `tracker projector` applies the log: wait for it, so a user still sees their own write.

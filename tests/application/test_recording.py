@@ -22,6 +22,7 @@ from tracker.domain.errors import (
     OwnerNotAMember,
     ReasonRequired,
     TeamCodeTaken,
+    WeakPassword,
 )
 
 
@@ -359,3 +360,19 @@ def test_a_team_s_registration_date_is_corrected_by_an_event_and_its_report_foll
         from tracker.queries.teams import find_team
 
         assert find_team(conn, story.team_id).registered_on == date(2014, 11, 1)
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaa", "1234567890", "password12", "qwertyuiop", "gulnara2015"])
+def test_common_passwords_and_the_user_s_own_name_are_refused_everywhere_a_password_is_set(services, password):
+    # given an account
+    app = services.app
+    user_id = app.register_user(username="gulnara", display_name="Гүлнара", password="a long enough password", by=BY)
+    head = app.recorder.max_notification_id()
+    # when a weak password is set, for a new account or as a new password
+    with pytest.raises(WeakPassword):
+        app.register_user(username="aibek", display_name="Айбек", password=password, by=BY)
+    with pytest.raises(WeakPassword):
+        app.change_password(user_id, password=password, by=BY)
+    # then nothing was recorded, and the old password still opens the account
+    assert app.recorder.max_notification_id() == head
+    assert app.authenticate("gulnara", "a long enough password") is not None

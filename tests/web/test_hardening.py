@@ -221,3 +221,31 @@ def test_a_reused_idempotency_key_with_other_content_is_a_409_naming_the_key(web
     assert refused.status_code == 409
     assert refused.mimetype == "application/problem+json" and "K-7" in refused.json["detail"]
     assert services.app.recorder.max_notification_id() == head
+
+
+def _limited_app(services):
+    from tracker.web import create_app
+    from tracker.web.limits import limiter
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False}, services=services)
+    limiter.reset()
+    return app
+
+
+def test_only_failed_logins_count_against_the_limits(services, world):
+    client = _limited_app(services).test_client()
+    for _ in range(15):  # more than the 10 a minute an address may fail
+        assert client.post("/login", data={"username": "secretary_a", "password": PASSWORD}).status_code == 302
+        client.post("/logout")
+
+
+def test_one_account_guessed_from_many_addresses_is_stopped(services, world):
+    client = _limited_app(services).test_client()
+
+    def guess(number):
+        address = f"203.0.113.{number}"
+        data = {"username": "Admin", "password": "wrong password!"}
+        return client.post("/login", data=data, environ_base={"REMOTE_ADDR": address}).status_code
+
+    statuses = [guess(number) for number in range(25)]  # one try from each address
+    assert statuses[0] == 200 and statuses[-1] == 429

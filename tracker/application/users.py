@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from zxcvbn import zxcvbn
+
 from tracker.application.unit_of_work import Save, command
+from tracker.credentials import MIN_PASSWORD_LENGTH
 from tracker.domain import Stamp, Team, User
 from tracker.domain.access import PUBLIC, Viewer
-from tracker.domain.errors import InvalidValue
+from tracker.domain.errors import InvalidValue, WeakPassword
 from tracker.domain.user import NO_TEAM
 from tracker.domain.values import UserRole, parse
 
@@ -20,6 +23,7 @@ class UserCommands:
         if self._exists(User, user_id):
             raise InvalidValue("username", f"the username {username.strip()} is taken")
         User.register(username=username, display_name=display_name, stamp=Stamp(self.clock().date(), by))  # validates
+        check_password(password, username, display_name)
         self.credentials.set_password(user_id, password)  # before the event: an orphan hash is harmless
         return self._register_user(username=username, display_name=display_name, by=by)
 
@@ -47,7 +51,8 @@ class UserCommands:
         return Save(user, stamp=stamp, team_id=team_id or NO_TEAM)
 
     def change_password(self: Any, user_id: UUID, *, password: str, by: str) -> None:
-        self._read(User, user_id)
+        user = self._read(User, user_id)
+        check_password(password, user.username, user.display_name)
         self.credentials.set_password(user_id, password)
         self._record_password_change(user_id, by=by)
 
@@ -80,3 +85,12 @@ class UserCommands:
             auditor_of=user.teams_with(UserRole.AUDITOR),
             auditor_of_all_teams=user.has_global(UserRole.AUDITOR),
         )
+
+
+def check_password(password: str, username: str, display_name: str) -> None:
+    """Refuse a password that is short, common (zxcvbn's lists of leaked passwords and words), the user's own name,
+    or a simple pattern: zxcvbn's score of at least 2 ("somewhat guessable" and better)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidValue("password", f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if zxcvbn(password[:100], user_inputs=[username, display_name, "partnership", "tracker"])["score"] < 2:
+        raise WeakPassword("password", "this password is too easy to guess: a common password, a name or a pattern")

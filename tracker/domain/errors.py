@@ -55,6 +55,10 @@ class DateTooEarly(InvalidValue):
     """Records begin in 1990: an earlier date is a typing slip (0001-01-01, 1899)."""
 
 
+class WeakPassword(InvalidValue):
+    """A password found among common passwords, or built from the user's own name, or a simple pattern."""
+
+
 class DueDateTooFar(InvalidValue):
     """A promise is due within ten years of the day it is recorded."""
 

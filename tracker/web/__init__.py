@@ -17,6 +17,7 @@ from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKeyError
 from tracker.config import Settings
 from tracker.domain.values import MeetingKind, Role, Sector
+from tracker.rate_limits import SCHEME
 from tracker.vocabulary import label_of
 from tracker.web.logs import init_request_logs
 from tracker.web.redirects import local_path
@@ -86,6 +87,9 @@ def _init_extensions(app: Flask) -> None:
 
     Babel(app, locale_selector=select_locale)
     app.config.setdefault("RATELIMIT_ENABLED", True)  # explicit: the limiter is shared by every app made here
+    app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("TRACKER_RATELIMIT_STORAGE") or f"{SCHEME}://")
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(SCHEME):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"engine": app.extensions["tracker"].engine}
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -92,8 +92,18 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=512)])
 
 
+def _failed(response: Response) -> bool:
+    """Only failed attempts count against the limits: a secretary who logs in often is never stopped."""
+    return response.status_code != 302
+
+
+def _account_named() -> str:
+    return "account:" + (request.form.get("username") or "").strip().lower()[:64]
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"], deduct_when=_failed)
+@limiter.limit("20 per minute; 100 per hour", methods=["POST"], key_func=_account_named, deduct_when=_failed)
 def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():

@@ -33,6 +33,7 @@ MESSAGES = {
     errors.DateInFuture: _l("This date is in the future."),
     errors.DateTooEarly: _l("This date is before 1990, when records begin."),
     errors.DueDateTooFar: _l("A commitment is due within ten years."),
+    errors.WeakPassword: _l("This password is too easy to guess: avoid common passwords, names and patterns."),
     errors.DueDateBeforeMeeting: _l("The due date cannot be before the meeting."),
     errors.DateBeforeMeeting: _l("This date is before the meeting."),
     errors.FollowUpOutOfOrder: _l("This date is before the last follow-up."),
