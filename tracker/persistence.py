@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import fcntl
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.domain.errors import DomainError
 
@@ -145,3 +147,29 @@ def checkpoint(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def holds_a_log(database_url: str) -> bool:
+    """Whether the database exists and holds at least one stored event, found without creating anything (a
+    mistyped TRACKER_DATABASE_URL must not become a new, empty log that "verifies")."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        path = Path(url.database or "")
+        if not url.database or not path.is_file():
+            return False
+        uri = f"file:{path.resolve()}?mode=ro"
+        try:
+            with closing(sqlite3.connect(uri, uri=True)) as conn:
+                return conn.execute("SELECT 1 FROM stored_events LIMIT 1").fetchone() is not None
+        except sqlite3.Error:
+            return False
+    engine = create_engine(url.set(drivername="postgresql+psycopg"))
+    try:
+        with engine.connect() as conn:
+            if conn.execute(text("SELECT to_regclass('tracker_events')")).scalar() is None:
+                return False
+            return conn.execute(text("SELECT 1 FROM tracker_events LIMIT 1")).first() is not None
+    except SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()

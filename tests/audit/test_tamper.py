@@ -140,3 +140,41 @@ def _state(services, at) -> bytes:
     table, position = stored_events_table(services.engine.dialect.name)
     with services.engine.connect() as conn:
         return bytes(conn.execute(text(f"SELECT state FROM {table} WHERE {position} = :at"), {"at": at}).scalar())
+
+
+def test_verify_on_a_busy_server_passes_on_an_honest_log_and_still_catches_a_changed_event(logged):
+    import threading
+    from datetime import date
+
+    from tests.story import BY
+
+    services, checkpoint = logged
+    team_id = services.app.mapper.to_domain_event(services.app.recorder.select_notifications(1, 1)[0]).team_id
+    stop, failures = threading.Event(), []
+
+    def writer():  # a secretary recording while the auditor verifies; each write also projects the tree
+        while not stop.is_set():
+            try:
+                services.app.record_meeting(team_id, held_on=date(2015, 12, 1), kind="regular", place="Зал", by=BY)
+            except Exception as error:  # a failed write must fail the test, not vanish in the thread
+                failures.append(error)
+                return
+
+    head = services.app.recorder.max_notification_id()
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        sizes = [verify(services, [checkpoint.note])[0] for _ in range(5)]  # an honest log verifies every time
+        assert sizes == sorted(sizes) and sizes[0] >= checkpoint.size
+        assert services.app.recorder.max_notification_id() > head and not failures  # it really was busy
+        run_sql(  # an insider changes an event recorded before the auditor started
+            services,
+            "UPDATE {table} SET state = :state WHERE {position} = :position",
+            state=b"{}",
+            position=nth_position(services, 5),
+        )
+        with pytest.raises(AuditError, match="leaf 5"):
+            verify(services, [checkpoint.note])
+    finally:
+        stop.set()
+        thread.join()

@@ -265,3 +265,16 @@ def test_tracker_report_writes_the_pdf_without_a_web_app(environment, tmp_path):
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "Нариман" in text and "NAR-" in text
     assert "МИЛДЕТТЕНМЕЛЕРДИН АТКАРЫЛЫШЫ ТУУРАЛУУ АЧЫК ОТЧЕТ" in text  # "Public accountability report", in capitals
+
+
+def test_verify_refuses_a_missing_or_empty_database_instead_of_making_one(environment, tmp_path):
+    # given a mistyped database path, and a database that exists but holds no log
+    missing = {**environment, "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'typo.sqlite3'}"}
+    assert tracker(environment, "init").returncode == 0
+    for env in (missing, environment):
+        # when an auditor verifies it
+        result = tracker(env, "verify")
+        # then it refuses with one clear line, and makes no database
+        assert result.returncode != 0
+        assert "no log at" in result.stderr and "TRACKER_DATABASE_URL" in result.stderr
+    assert not (tmp_path / "typo.sqlite3").exists()

@@ -15,18 +15,25 @@ from tracker.projections.merkle_tree import leaf_bytes, merkle_leaves, root_at
 
 def verify_log(engine: Engine, app: Any, checkpoint_notes: list[str], key: NoteKey) -> tuple[int, bytes]:
     """Recompute every leaf from the stored events, then the tree, then every checkpoint (stored, and given as
-    files); raise naming the first leaf where the record differs. Returns the size and root recomputed."""
+    files); raise naming the first leaf where the record differs. Returns the size and root recomputed.
+
+    Safe on a live server: it checks the tree as it stood when read, and the events behind its leaves; events
+    recorded meanwhile are left for the next run."""
+    # The checkpoints first, then the tree: a log that grows meanwhile (a busy server) only adds leaves past them,
+    # and only the events behind the leaves read here are checked.
     with engine.connect() as conn:
-        stored = {row.leaf_index: row.leaf_hash for row in conn.execute(select(merkle_leaves))}
         checkpoints = {row.size: row.root for row in conn.execute(select(signed_checkpoints))}
+        stored = {row.leaf_index: row.leaf_hash for row in conn.execute(select(merkle_leaves))}
     for note in checkpoint_notes:
         checkpoint = open_checkpoint(note, key)
         if checkpoints.setdefault(checkpoint.size, checkpoint.root) != checkpoint.root:
             raise AuditError(f"two checkpoints of size {checkpoint.size} with different roots: the log forked")
     leaves: list[bytes] = []
     start = 0
-    while notifications := app.recorder.select_notifications(start, 1000, inclusive_of_start=False):
-        for notification in notifications:
+    while len(leaves) < len(stored) and (
+        notifications := app.recorder.select_notifications(start, 1000, inclusive_of_start=False)
+    ):
+        for notification in notifications[: len(stored) - len(leaves)]:
             digest = leaf_hash(
                 leaf_bytes(
                     notification.originator_id,

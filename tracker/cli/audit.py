@@ -10,7 +10,9 @@ from uuid import UUID
 import click
 
 from tracker.cli.context import opened_services
+from tracker.config import Settings
 from tracker.domain.errors import DomainError
+from tracker.persistence import holds_a_log
 
 
 @click.group()
@@ -60,11 +62,16 @@ def verify(checkpoints: tuple[Path, ...], key: str | None) -> None:
     from tracker.audit.notes import NoteKey
     from tracker.audit.verify import verify_log
 
+    database_url = Settings.from_env().database_url
+    if not holds_a_log(database_url):
+        raise click.ClickException(f"no log at {database_url}: is TRACKER_DATABASE_URL right?")
     with opened_services(project_synchronously=False) as services:
         services.projections.catch_up(["merkle_tree"])
         note_key = NoteKey.parse(key) if key else services.signed_log.key
         size, root = verify_log(services.engine, services.app, [p.read_text() for p in checkpoints], note_key)
-        click.echo(f"verified: {size} leaves, root {base64.b64encode(root).decode()}")
+        latest = max((c.size for c in services.signed_log.checkpoints() if c.size <= size), default=None)
+        checked = f"checkpoint of {latest} leaves checked" if latest else "no checkpoint yet"
+        click.echo(f"verified: {size} leaves ({checked}), root {base64.b64encode(root).decode()}")
 
 
 @ledger.command("prove")
