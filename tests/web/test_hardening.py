@@ -249,3 +249,31 @@ def test_one_account_guessed_from_many_addresses_is_stopped(services, world):
 
     statuses = [guess(number) for number in range(25)]  # one try from each address
     assert statuses[0] == 200 and statuses[-1] == 429
+
+
+def test_a_write_that_was_saved_is_answered_as_saved_when_the_read_models_fail_to_follow(web, services, world):
+    # given the read models' update fails once, after the save (a full disk, say)
+    real, calls = services.projections.catch_up, []
+
+    def failing_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("database or disk is full")
+        return real(*args, **kwargs)
+
+    services.app.after_save[:] = [failing_once]
+    client, headers = web.test_client(), _bearer(services, "secretary_a")
+    commitment = world.a.meeting.commitment_ids[0]
+    # when a follow-up is recorded through the API
+    response = client.post(
+        f"/api/v1/commitments/{commitment}/follow-ups",
+        json={"on": "2015-04-01", "status": "in_progress"},
+        headers=headers,
+    )
+    # then it is answered as recorded, and the read models catch up with the next command
+    assert response.status_code == 201
+    assert services.projections.position("commitments") < services.app.recorder.max_notification_id()
+    client.post(
+        f"/api/v1/commitments/{commitment}/follow-ups", json={"on": "2015-04-02", "status": "kept"}, headers=headers
+    )
+    assert services.projections.position("commitments") == services.app.recorder.max_notification_id()

@@ -8,6 +8,7 @@ import functools
 import hashlib
 import hmac
 import json
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from tracker.domain import Receipt, Stamp
 from tracker.domain.errors import ConcurrentEditConflict, DomainError, IdempotencyKeyReused, InvalidValue
 
 MAX_ATTEMPTS = 8
+logger = logging.getLogger("tracker.commands")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -113,12 +115,21 @@ class UnitOfWork:
             except IntegrityError:
                 time.sleep(random.uniform(0, 0.005 * 2**attempt))
                 continue
+            self._after_saving(command, save.team_id)
+            return save.answer
+        raise ConcurrentEditConflict(f"{command}: the record kept changing under us; nothing was saved, try again")
+
+    def _after_saving(self: Any, command: str, team_id: UUID) -> None:
+        """Once the events are saved the command is done: a read model that fails to follow now (a full disk, a
+        read-only file) is logged, and caught up by the next command or the projector, never an error for a write
+        that happened."""
+        try:
             for listener in self.after_save:
                 listener()
             for forget in self.after_team_change:
-                forget(save.team_id)
-            return save.answer
-        raise ConcurrentEditConflict(f"{command}: the record kept changing under us; nothing was saved, try again")
+                forget(team_id)
+        except Exception:
+            logger.exception("%s was saved; the read models will catch up later", command)
 
     def _earlier_answer(
         self: Any, receipt_id: UUID, key: str | None, command: str, digest: str | None
