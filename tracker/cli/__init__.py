@@ -43,6 +43,8 @@ for command in (
     operations.projections,
     operations.keys,
     operations.events,
+    operations.backup_command,
+    operations.restore_command,
     accounts.users,
     accounts.tokens,
     records.teams,

@@ -207,3 +207,23 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Copy the SQLite database to FILE, safely while the server writes (PostgreSQL: use pg_dump)."""
+    from tracker.backup import backup
+
+    backup(Settings.from_env(), file)
+    click.echo(f"backed up to {file}: keep it apart from the master key")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(file: Path) -> None:
+    """Replace the SQLite database by the backup FILE once it verifies; stop the server first."""
+    from tracker.backup import restore
+
+    size = restore(Settings.from_env(), file)
+    click.echo(f"restored from {file}: verified, {size} leaves")
