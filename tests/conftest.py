@@ -8,10 +8,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
+from werkzeug.security import generate_password_hash
 
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKey
@@ -64,6 +66,17 @@ def create_postgres_database(configured_url: str, url: str) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     if CONFIGURED_POSTGRES_URL and POSTGRES_URL != CONFIGURED_POSTGRES_URL:
         create_postgres_database(CONFIGURED_POSTGRES_URL, POSTGRES_URL)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Passwords hashed with scrypt at a low cost: a web world registers five users, each 0.2 s at the real cost.
+    The hash names its own parameters, so checking a password is cheap too; the CLI's processes keep the real cost."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "tracker.credentials.generate_password_hash", partial(generate_password_hash, method="scrypt:1024:8:1")
+        )
+        yield
 
 
 @pytest.fixture(params=DATABASES)
