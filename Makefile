@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+TEST_WORKERS ?= 3
 CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
@@ -38,8 +39,10 @@ browser:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils qpdf \
 	    fonts-dejavu-core fontconfig >/dev/null; }
 
+# Tests run in TEST_WORKERS processes (pytest-xdist); each takes the next test when done ("worksteal"), as a few
+# tests take half a minute. PYTEST_ARGS comes last, so `make test PYTEST_ARGS="-n 0"` runs them in one process.
 test: install browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check tracker tests bench

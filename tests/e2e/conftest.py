@@ -39,6 +39,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
+def base_url() -> None:
+    # Each test has a live server of its own, with its own address. This also stands in for pytest-playwright's
+    # fallback fixture (used without pytest-base-url), a method on a class, which pytest 9 deprecates.
+    return None
+
+
+@pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     # English pages whatever the machine's locale, so the test can look for the English messages.
     return {**browser_context_args, "locale": "en-US"}

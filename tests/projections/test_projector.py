@@ -19,6 +19,19 @@ from tracker.demo import load_demo
 from tracker.projections import all_projections
 
 ROOT = Path(__file__).resolve().parents[2]
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def projectors_are_ended():
+    """Every projector process a test started is ended, and its pipes closed, when the test ends."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+        with process:  # closes its pipes and waits for it
+            pass
 
 
 @pytest.fixture
@@ -39,7 +52,9 @@ def projector(settings, master_key, batch="7"):
         TRACKER_PROJECTION_BATCH=batch,
     )
     command = [sys.executable, "-m", "tracker.cli", "projector", "--poll", "0.05", "--exit-when-idle"]
-    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    STARTED.append(process)
+    return process
 
 
 def all_rows(services):
