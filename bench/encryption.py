@@ -13,10 +13,10 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from tracker.application.drafts import CommitmentDraft, DecisionDraft
 from tracker.bootstrap import build_services
 from tracker.confidentiality import MasterKey, Sealer
 from tracker.config import Settings
-from tracker.application.drafts import CommitmentDraft, DecisionDraft
 
 
 class IdentitySealer(Sealer):

@@ -18,11 +18,11 @@ from pathlib import Path
 from uuid import UUID
 
 from tracker.application import Tracker
+from tracker.application.drafts import CommitmentDraft, DecisionDraft
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
 from tracker.domain.errors import InvalidValue
-from tracker.application.drafts import CommitmentDraft, DecisionDraft
 
 COUNTRIES = ("KG", "TJ", "UZ")
 SECTORS = (
