@@ -277,3 +277,13 @@ def test_a_write_that_was_saved_is_answered_as_saved_when_the_read_models_fail_t
         f"/api/v1/commitments/{commitment}/follow-ups", json={"on": "2015-04-02", "status": "kept"}, headers=headers
     )
     assert services.projections.position("commitments") == services.app.recorder.max_notification_id()
+
+
+def test_with_its_names_configured_the_server_refuses_other_hosts(services, world, monkeypatch):
+    from tracker.web import create_app
+
+    monkeypatch.setenv("TRACKER_HOSTS", "tracker.example.org")
+    app = create_app({"TESTING": True, "SECRET_KEY": "t"}, services=services)
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "tracker.example.org"}).status_code == 200
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400

@@ -19,6 +19,7 @@ from tracker.config import Settings
 from tracker.domain.values import MeetingKind, Role, Sector
 from tracker.rate_limits import SCHEME
 from tracker.vocabulary import label_of
+from tracker.web.error_pages import init_error_pages
 from tracker.web.logs import init_request_logs
 from tracker.web.redirects import local_path
 from tracker.web.request_guard import init_request_guard
@@ -61,6 +62,10 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         },
     )
+    if hosts := os.environ.get("TRACKER_HOSTS"):
+        # Only these names in the Host header (Flask answers others with a 400): links are never built for a
+        # host an attacker sent.
+        app.config["TRUSTED_HOSTS"] = [host.strip() for host in hosts.split(",") if host.strip()]
     if config:
         app.config.update(config)
     proxies = int(os.environ.get("TRACKER_PROXIES") or 0)
@@ -77,6 +82,7 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
     app.after_request(_security_headers)
     init_request_logs(app)
     init_request_guard(app)
+    init_error_pages(app)
     app.before_request(_permanent_session)
     return app
 

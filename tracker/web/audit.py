@@ -6,6 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from tracker.queries.audit_trail import Filters, audit_log, record_history
@@ -57,7 +58,7 @@ def record(record_id: UUID) -> str:
 @blueprint.get("/replay", endpoint="replay")
 def replay_team() -> str:
     """A team's public record as recorded by a past leaf index (or time), from the log alone, beside today's."""
-    team_id = an_id(request.args.get("team"), "team") or abort(400, "`team` is the id of the team to replay")
+    team_id = an_id(request.args.get("team"), "team") or abort(400, gettext("Choose the team to replay."))
     team_or_404(team_id)
     today = services().app.today_for(team_id)
     with services().engine.connect() as conn:
@@ -66,7 +67,7 @@ def replay_team() -> str:
         else:
             leaf = a_number(request.args.get("leaf"), "leaf", default=-1, most=2**62)
             if leaf < 0:
-                abort(400, "`leaf` (a leaf index of the log) or `time` says which past to replay")
+                abort(400, gettext("Say which past to replay: a number in the log, or a time."))
             position = position_of_leaf(conn, leaf) or abort(404)
     now_known_at = services().projections.position("commitments")
     with services().engine.connect() as now_conn, services().team_as_of(team_id, today, known_at=position) as view:

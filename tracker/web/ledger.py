@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from flask import Blueprint, Response, abort, jsonify, request
+from flask_babel import gettext
 
 from tracker.audit.merkle import ProofError
 from tracker.web.services import services
@@ -16,7 +17,7 @@ blueprint = Blueprint("ledger", __name__, url_prefix="/ledger")
 def head() -> Response:
     latest = services().signed_log.latest()
     if latest is None:
-        abort(404, "no checkpoint signed yet: run `tracker ledger checkpoint`")
+        abort(404, gettext("No checkpoint is signed yet."))
     body, _, signatures = latest.note.partition("\n\n")
     key = services().signed_log.key
     return jsonify(
@@ -34,7 +35,7 @@ def head() -> Response:
 def checkpoint() -> Response:
     latest = services().signed_log.latest()
     if latest is None:
-        abort(404, "no checkpoint signed yet")
+        abort(404, gettext("No checkpoint is signed yet."))
     return Response(latest.note, mimetype="text/plain")
 
 
@@ -62,4 +63,4 @@ def _number(name: str) -> int:
     try:
         return int(request.args[name])
     except (KeyError, ValueError):
-        abort(400, f"`{name}` is a whole number")
+        abort(400, gettext("%(name)s is a whole number.", name=name))

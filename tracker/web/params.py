@@ -7,6 +7,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from flask import abort
+from flask_babel import gettext
 
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2200, 12, 31)
@@ -20,9 +21,9 @@ def a_date(value: str | None, name: str) -> date | None:
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        abort(400, f"`{name}` is a date, YYYY-MM-DD")
+        abort(400, gettext("%(name)s is a date, YYYY-MM-DD.", name=name))
     if not EARLIEST <= parsed <= LATEST:
-        abort(400, f"`{name}` is a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}")
+        abort(400, gettext("%(name)s is a date from %(first)s to %(last)s.", name=name, first=EARLIEST, last=LATEST))
     return parsed
 
 
@@ -36,7 +37,7 @@ def a_moment(value: str | None, name: str) -> datetime | None:
             raise ValueError(value)
         return moment if moment.tzinfo else moment.astimezone()
     except (ValueError, OverflowError):
-        abort(400, f"`{name}` is a time, YYYY-MM-DDTHH:MM, from {EARLIEST.isoformat()} to {LATEST.isoformat()}")
+        abort(400, gettext("%(name)s is a time, YYYY-MM-DDTHH:MM, from %(first)s.", name=name, first=EARLIEST))
 
 
 def an_id(value: str | None, name: str) -> UUID | None:
@@ -45,12 +46,12 @@ def an_id(value: str | None, name: str) -> UUID | None:
     try:
         return UUID(value)
     except ValueError:
-        abort(400, f"`{name}` is an id")
+        abort(400, gettext("%(name)s is an id.", name=name))
 
 
 def a_number(value: str | None, name: str, *, default: int, least: int = 0, most: int = MAX_PAGE) -> int:
     if not value:
         return default
     if not value.isdigit() or not least <= int(value) <= most:
-        abort(400, f"`{name}` is a whole number from {least} to {most}")
+        abort(400, gettext("%(name)s is a whole number from %(least)d to %(most)d.", name=name, least=least, most=most))
     return int(value)

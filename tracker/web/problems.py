@@ -48,7 +48,9 @@ class ProblemApi(Api):
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         if not request.path.startswith("/api/"):
-            return error  # pages keep Flask's own error pages
+            from tracker.web.error_pages import page_for
+
+            return page_for(error)  # pages for people: in the site's layout and the reader's language
         data = getattr(error, "data", None) or {}
         invalid = _invalid_params(data.get("messages") or data.get("errors") or {})
         allowed = dict(error.get_headers()).get("Allow")  # a 405 says which methods the resource takes

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response, abort, g, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from markupsafe import Markup
 
 from tracker.documents.open_data import open_data_zip
@@ -48,7 +48,7 @@ def report_page(team_id: UUID) -> str:
 def report_pdf(team_id: UUID) -> Response:
     variant = request.args.get("variant") or None
     if variant not in (None, "a", "ua"):
-        abort(400, "variant is `a` (PDF/A-3b) or `ua` (PDF/UA-1)")
+        abort(400, gettext("variant is a (PDF/A-3b) or ua (PDF/UA-1)."))
     as_of, period = _dates(team_id)
     key = ("pdf", *_depends_on(team_id, period, as_of), variant)
     pdf, g.rendered = _cache().get_or_render(key, lambda: render_pdf(_opened(team_id), _language(), variant))
@@ -143,5 +143,5 @@ def _dates(team_id: UUID) -> tuple[date, tuple[date, date]]:
         team.registered_on, as_of, a_date(request.args.get("from"), "from"), a_date(request.args.get("to"), "to")
     )
     if period is None:
-        abort(400, "`from` is after `to`")
+        abort(400, gettext("The period starts after it ends: choose a start before its end."))
     return as_of, period
