@@ -67,8 +67,10 @@ def verify(checkpoints: tuple[Path, ...], key: str | None) -> None:
         raise click.ClickException(f"no log at {database_url}: is TRACKER_DATABASE_URL right?")
     with opened_services(project_synchronously=False) as services:
         services.projections.catch_up(["merkle_tree"])
+        up_to = services.projections.position("merkle_tree")  # later writes (a busy server) wait for the next run
         note_key = NoteKey.parse(key) if key else services.signed_log.key
-        size, root = verify_log(services.engine, services.app, [p.read_text() for p in checkpoints], note_key)
+        notes = [p.read_text() for p in checkpoints]
+        size, root = verify_log(services.engine, services.app, notes, note_key, up_to=up_to)
         latest = max((c.size for c in services.signed_log.checkpoints() if c.size <= size), default=None)
         checked = f"checkpoint of {latest} leaves checked" if latest else "no checkpoint yet"
         click.echo(f"verified: {size} leaves ({checked}), root {base64.b64encode(root).decode()}")

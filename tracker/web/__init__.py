@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     ProblemApi(app).register_blueprint(api.blueprint)
 
     @app.post("/language")
+    @csrf.exempt  # it changes only the reader's own language, and a page without a token reads the same every time
     def choose_language() -> Response:
         chosen = request.form.get("language", "")
         if chosen in LANGUAGES:

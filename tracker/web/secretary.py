@@ -166,7 +166,9 @@ def follow_ups(team_id: UUID) -> str:
     team, today = team_or_404(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
         commitments = team_record.follow_ups(conn, services().reader, current_user.viewer, request.path, team, today)
-    return render_template("secretary/follow_ups.html", team=team, commitments=commitments, today=today)
+    return render_template(
+        "secretary/follow_ups.html", team=team, commitments=commitments, members=_member_names(team_id), today=today
+    )
 
 
 @blueprint.get("/commitments/<uuid:commitment_id>")
