@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -70,6 +71,8 @@ class Services:
 # Teams are read by almost every command: keep recently used aggregates in memory, brought up to date from the
 # log (fast-forward), so several processes stay correct. Cached aggregates are never changed in place: see
 # Tracker._get and Tracker._fast_forward.
+logger = logging.getLogger("tracker.projections")
+
 AGGREGATE_CACHE = {"AGGREGATE_CACHE_MAXSIZE": "1000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
 
 
@@ -100,7 +103,18 @@ def build_services(
     app.after_team_change.append(ReportCache(settings.report_cache_dir).forget_team)
     if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":
         # A separate `tracker projector` applies the log: wait for it, so a user still sees their own write.
-        app.after_save.append(lambda: projections.wait_for(app.recorder.max_notification_id() or 0, timeout=10))
+        app.after_save.append(lambda: _wait_for_projector(app, projections))
     elif project_synchronously:
         app.after_save.append(projections.catch_up)
     return Services(settings, engine, key_store, app, projections, signed_log)
+
+
+PROJECTOR_WAIT = float(os.environ.get("TRACKER_PROJECTOR_WAIT") or 2)
+"""How long a web worker waits for the projector to apply its own write, at most: a stalled projector must not
+hold every worker (the page shows the record as still being processed, and /readyz says not ready)."""
+
+
+def _wait_for_projector(app: Tracker, projections: ProjectionRunner) -> None:
+    head = app.recorder.max_notification_id() or 0
+    if not projections.wait_for(head, timeout=PROJECTOR_WAIT):
+        logger.warning("the projector has not applied position %d within %.1f s", head, PROJECTOR_WAIT)

@@ -46,6 +46,9 @@ def eventsourcing_env(database_url: str) -> dict[str, str]:
             "POSTGRES_USER": url.username or "",
             "POSTGRES_PASSWORD": url.password or "",
             "POSTGRES_LOCK_TIMEOUT": "30",
+            # A pooled connection is checked before use: after the server cut connections (a restart, a
+            # failover) the next request gets a fresh one instead of a 500.
+            "POSTGRES_PRE_PING": "y",
         }
     raise BadDatabaseURL(f"unsupported database {backend!r}: use sqlite:///PATH or postgresql://USER:PW@HOST/DB")
 

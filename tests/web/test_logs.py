@@ -31,3 +31,19 @@ def test_each_request_logs_one_json_line_without_secrets_or_text(web, world, cap
     assert lines[1]["user"] == "user:secretary_a" and lines[1]["status"] == 302
     everything = json.dumps(lines, ensure_ascii=False)
     assert PASSWORD not in everything and "Жашыруун" not in everything and "MIR-2015-01" not in everything
+
+
+def test_a_request_with_a_bearer_token_is_logged_with_the_token_s_user(web, services, world, caplog):
+    token = services.app.credentials.create_token(services.app.user_named("secretary_a").id)
+    logger = logging.getLogger("tracker.requests")
+    logger.addHandler(caplog.handler)
+    try:
+        web.test_client().post(
+            f"/api/v1/commitments/{world.a.meeting.commitment_ids[0]}/follow-ups",
+            json={"on": "2015-04-02", "status": "in_progress"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    finally:
+        logger.removeHandler(caplog.handler)
+    line = json.loads(logger.handlers[0].formatter.format(caplog.records[-1]))
+    assert line["user"] == "user:secretary_a" and line["status"] == 201 and token not in json.dumps(line)

@@ -21,3 +21,87 @@ def test_healthz_answers_and_readyz_reports_read_models_behind_the_log(web, serv
     assert response.status_code == 503 and "event_index" in response.json["behind"]
     services.projections.catch_up()
     assert client.get("/readyz").status_code == 200
+
+
+def test_with_the_projector_stopped_a_write_answers_its_record_is_shown_and_readyz_turns_not_ready(
+    settings, master_key, clock, monkeypatch
+):
+    import time
+
+    from tests.story import tell_story
+    from tests.web.conftest import PASSWORD, logged_in
+    from tracker.bootstrap import build_services
+    from tracker.web import create_app, operations
+
+    # given a web process that leaves the read models to a projector, which has stopped
+    story_services = build_services(settings, master_key=master_key, clock=clock)
+    story = tell_story(story_services.app)
+    story_services.app.register_user(username="secretary_a", display_name="S", password=PASSWORD, by=BY)
+    story_services.app.grant_role(
+        story_services.app.user_named("secretary_a").id, role="secretary", team_id=story.team_id, by=BY
+    )
+    story_services.close()
+    monkeypatch.setenv("TRACKER_PROJECTIONS", "projector")
+    monkeypatch.setattr(operations, "READY_STALL", 0.5)
+    monkeypatch.setattr(operations, "_still_since", {})
+    services = build_services(settings, master_key=master_key, clock=clock)
+    try:
+        web = create_app(
+            {"TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False},
+            services=services,
+        )
+        client = web.test_client()
+        assert client.get("/readyz").status_code == 200
+        token = services.app.credentials.create_token(services.app.user_named("secretary_a").id)
+        headers = {"Authorization": f"Bearer {token}"}
+        body = {
+            "held_on": "2015-05-02",
+            "kind": "regular",
+            "place": "Зал",
+            "decisions": [
+                {
+                    "text": "Жарык",
+                    "visibility": "public",
+                    "commitments": [
+                        {
+                            "description": "Чырак",
+                            "due_on": "2015-06-01",
+                            "visibility": "public",
+                            "owner_member_id": str(story.chair),
+                        }
+                    ],
+                }
+            ],
+        }
+        # when a secretary records a meeting through the API
+        started = time.monotonic()
+        recorded = client.post(f"/api/v1/teams/{story.team_id}/meetings", json=body, headers=headers)
+        # then it answers once the short wait has run out, not after the old ten seconds
+        assert recorded.status_code == 201 and time.monotonic() - started < 8
+        commitment = recorded.json["commitment_ids"][0]
+        # and a follow-up on the commitment it returned is recorded, not a 404
+        follow_up = client.post(
+            f"/api/v1/commitments/{commitment}/follow-ups", json={"on": "2015-05-03", "status": "kept"}, headers=headers
+        )
+        assert follow_up.status_code == 201
+        # and its page says it is still being processed, and looks again by itself
+        page = logged_in(web, "secretary_a").get(f"/secretary/commitments/{commitment}")
+        assert page.status_code == 200 and 'http-equiv="refresh"' in page.get_data(as_text=True)
+        # and the process turns not ready once the read models have stood still long enough; healthz still answers
+        client.get("/readyz")
+        time.sleep(0.6)
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200
+    finally:
+        services.close()
+
+
+def test_readyz_is_not_ready_when_the_disk_is_nearly_full(web, services, monkeypatch):
+    from tracker.web import operations
+
+    monkeypatch.setattr(operations, "READY_FREE_BYTES", 10**18)  # more than any disk has
+    response = web.test_client().get("/readyz")
+    if services.engine.dialect.name == "sqlite":
+        assert response.status_code == 503 and "nearly full" in response.json["status"]
+    else:
+        assert response.status_code == 200  # PostgreSQL's disk is its server's to watch

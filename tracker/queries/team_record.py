@@ -39,9 +39,12 @@ def follow_ups(
 
 def commitment_at_a_glance(
     conn: Connection, team: Any, commitment_id: UUID, made_on: date, as_of: date
-) -> tuple[str, bool, list[Any]]:
-    """A commitment's reference, whether it is overdue, and the meetings since it was made (for follow-ups)."""
-    row = next(r for r in commitments_of(conn, team.team_id) if r.commitment_id == commitment_id.hex)
+) -> tuple[str, bool, list[Any]] | None:
+    """A commitment's reference, whether it is overdue, and the meetings since it was made (for follow-ups); None
+    while the read models have not caught up with it (a projector running behind)."""
+    row = next((r for r in commitments_of(conn, team.team_id) if r.commitment_id == commitment_id.hex), None)
+    if row is None:
+        return None
     meetings = [m for m in meetings_of(conn, team.team_id) if not m.annulled and m.held_on >= made_on]
     return commitment_reference(team.code, row), is_overdue(row, as_of), list(reversed(meetings))
 

@@ -343,6 +343,10 @@ def _commitment(reference: str) -> tuple[UUID, UUID]:
     """A commitment named by id or by its reference (MIR-2015-07): its id and its team's."""
     with services().engine.connect() as conn:
         found = find_commitment(conn, reference)
-    if found is None:
-        abort(404, message=f"no commitment {reference}")
+    if found is None:  # by id, a commitment the projector has not applied yet is still found, in the log
+        try:
+            commitment = services().app.commitment(UUID(reference))
+        except (ValueError, NotFound):
+            abort(404, message=f"no commitment {reference}")
+        return commitment.id, commitment.team_id
     return found

@@ -55,7 +55,13 @@ def _finish(response: Response) -> Response:
         "path": request.path,  # never the query string or the body: they can carry names and text
         "status": response.status_code,
         "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
-        "user": current_user.recorder if getattr(current_user, "is_authenticated", False) else None,
+        "user": _who(),
     }
     logger.info("request", extra={"fields": fields})
     return response
+
+
+def _who() -> str | None:
+    """The person behind the request: a logged-in user, or the owner of the API's bearer token."""
+    account = g.get("api_account") or (current_user if getattr(current_user, "is_authenticated", False) else None)
+    return account.recorder if account is not None else None

@@ -270,7 +270,10 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
     view = services().reader.commitment(commitment_id, current_user.viewer, request.path)
     team, today = team_or_404(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
-        reference, overdue, meetings = commitment_at_a_glance(conn, team, commitment_id, view.made_on, today)
+        glance = commitment_at_a_glance(conn, team, commitment_id, view.made_on, today)
+    if glance is None:  # recorded, not yet in the read models: say so, and look again in a moment
+        return render_template("secretary/processing.html", team=team, commitment=view)
+    reference, overdue, meetings = glance
     follow_up = forms.get("follow_up_form") or FollowUpForm(formdata=None, on=today, idempotency_key=uuid4().hex)
     follow_up.meeting_id.choices = [NO_CHOICE] + [SelectChoice(m.meeting_id, m.held_on.isoformat()) for m in meetings]
     hand_over_form = forms.get("hand_over_form") or HandOverForm(formdata=None, on=today, idempotency_key=uuid4().hex)
