@@ -278,3 +278,20 @@ def test_verify_refuses_a_missing_or_empty_database_instead_of_making_one(enviro
         assert result.returncode != 0
         assert "no log at" in result.stderr and "TRACKER_DATABASE_URL" in result.stderr
     assert not (tmp_path / "typo.sqlite3").exists()
+
+
+def test_a_full_disk_stops_a_command_with_one_line_and_no_traceback(environment, tmp_path):
+    # given a database whose writes fail as on a full disk (an in-process stand-in for a filled filesystem)
+    assert tracker(environment, "init").returncode == 0
+    refuse = (
+        "import sys, eventsourcing.sqlite as s\n"
+        "def full(*a, **k): raise s.OperationalError('database or disk is full')\n"
+        "s.SQLiteAggregateRecorder._insert_events = s.SQLiteApplicationRecorder._insert_events = full\n"
+        "from tracker.cli import main; sys.argv[0] = 'tracker'; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", refuse, "demo"], env=environment, capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    # then the demo stops with one line that names the cause
+    assert result.returncode == 3, result.stderr
+    assert "disk is full" in result.stderr and "Traceback" not in result.stderr

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import sys
 from typing import Any
 
 import click
+from eventsourcing.persistence import OperationalError as LogUnavailable
+from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 
 from tracker.cli import accounts, audit, operations, records
 from tracker.confidentiality import MasterKeyError
@@ -13,6 +17,9 @@ from tracker.domain.errors import DomainError
 
 EXIT_BAD_INPUT = 1
 EXIT_CONFIGURATION = 2
+EXIT_STORAGE = 3
+STORAGE_FAULTS = (sqlite3.OperationalError, LogUnavailable, DatabaseUnavailable)
+DISK_ERRNOS = (errno.ENOSPC, errno.EROFS, errno.EDQUOT)
 
 
 class TrackerGroup(click.Group):
@@ -28,6 +35,15 @@ class TrackerGroup(click.Group):
             field = f" ({error.field})" if error.field else ""
             click.echo(f"tracker: {error.message}{field}", err=True)
             sys.exit(EXIT_BAD_INPUT)
+        except STORAGE_FAULTS as error:  # a full disk, a read-only or unreachable database: say which, no traceback
+            cause = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            click.echo(f"tracker: the database cannot be written or reached ({cause}); what was saved stays", err=True)
+            sys.exit(EXIT_STORAGE)
+        except OSError as error:
+            if error.errno not in DISK_ERRNOS:
+                raise
+            click.echo(f"tracker: the disk refused to write ({error.strerror}); what was saved stays", err=True)
+            sys.exit(EXIT_STORAGE)
 
 
 @click.group(cls=TrackerGroup)
