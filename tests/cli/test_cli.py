@@ -284,9 +284,10 @@ def test_a_full_disk_stops_a_command_with_one_line_and_no_traceback(environment,
     # given a database whose writes fail as on a full disk (an in-process stand-in for a filled filesystem)
     assert tracker(environment, "init").returncode == 0
     refuse = (
-        "import sys, eventsourcing.sqlite as s\n"
+        "import sys, eventsourcing.sqlite as s, eventsourcing.postgres as p\n"
         "def full(*a, **k): raise s.OperationalError('database or disk is full')\n"
         "s.SQLiteAggregateRecorder._insert_events = s.SQLiteApplicationRecorder._insert_events = full\n"
+        "p.PostgresApplicationRecorder._insert_events = full\n"
         "from tracker.cli import main; sys.argv[0] = 'tracker'; main()"
     )
     result = subprocess.run(
