@@ -287,3 +287,9 @@ def test_with_its_names_configured_the_server_refuses_other_hosts(services, worl
     client = app.test_client()
     assert client.get("/", headers={"Host": "tracker.example.org"}).status_code == 200
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_digits_that_are_not_ascii_are_refused_not_a_500(web, world):
+    assert web.test_client().get("/search", query_string={"q": "MIR-²²²²-1"}).status_code == 302
+    assert logged_in(web, "auditor_a").get("/audit/", query_string={"page": "²"}).status_code == 400
+    assert logged_in(web, "auditor_a").get("/audit/", query_string={"page": "9" * 5000}).status_code == 400

@@ -167,7 +167,9 @@ def _plain(value: Any) -> Any:
         return _plain(dataclasses.asdict(value))
     if isinstance(value, dict):
         return {str(name): _plain(item) for name, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, set | frozenset):
+        return sorted((_plain(item) for item in value), key=json.dumps)
+    if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     if isinstance(value, UUID):
         return value.hex

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from zxcvbn import zxcvbn
-
 from tracker.application.unit_of_work import Save, command
 from tracker.credentials import MIN_PASSWORD_LENGTH
 from tracker.domain import Stamp, Team, User
@@ -92,5 +90,7 @@ def check_password(password: str, username: str, display_name: str) -> None:
     or a simple pattern: zxcvbn's score of at least 2 ("somewhat guessable" and better)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidValue("password", f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    from zxcvbn import zxcvbn  # its word lists cost 60 ms and 13 MB: loaded when a password is set
+
     if zxcvbn(password[:100], user_inputs=[username, display_name, "partnership", "tracker"])["score"] < 2:
         raise WeakPassword("password", "this password is too easy to guess: a common password, a name or a pattern")

@@ -59,8 +59,9 @@ def verify_log(
             start = notifications[-1].id
             continue
         break
-    if up_to is not None:  # leaves past the snapshot were added meanwhile: check the tree up to it
-        stored = {index: digest for index, digest in stored.items() if index < len(leaves)}
+    if up_to is not None:  # leaves past the snapshot were added meanwhile: check the tree up to it (a leaf whose
+        # event has gone from the log still counts, so a log cut short after its last checkpoint is caught)
+        stored = {row.leaf_index: row.leaf_hash for row in rows if row.position <= up_to}
     if len(stored) != len(leaves):
         raise AuditError(
             f"the record differs at leaf {len(leaves)}: the tree has {len(stored)} leaves, the log {len(leaves)} events"

@@ -19,6 +19,7 @@ EXIT_BAD_INPUT = 1
 EXIT_CONFIGURATION = 2
 EXIT_STORAGE = 3
 STORAGE_FAULTS = (sqlite3.OperationalError, LogUnavailable, DatabaseUnavailable)
+STORAGE_CAUSES = ("full", "readonly", "read-only", "locked", "connect", "connection", "unable to open")
 DISK_ERRNOS = (errno.ENOSPC, errno.EROFS, errno.EDQUOT)
 
 
@@ -37,6 +38,8 @@ class TrackerGroup(click.Group):
             sys.exit(EXIT_BAD_INPUT)
         except STORAGE_FAULTS as error:  # a full disk, a read-only or unreachable database: say which, no traceback
             cause = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            if not any(word in cause.lower() for word in STORAGE_CAUSES):
+                raise  # not a storage fault ("no such table" is a bug): let its traceback show
             click.echo(f"tracker: the database cannot be written or reached ({cause}); what was saved stays", err=True)
             sys.exit(EXIT_STORAGE)
         except OSError as error:

@@ -76,14 +76,6 @@ def commitment_lines(
     ]
 
 
-def team_commitments(conn: Connection, team_id: UUID) -> list[Any]:
-    return commitments_of(conn, team_id.hex)
-
-
-def commitment_row(conn: Connection, commitment_id: UUID) -> Any | None:
-    return conn.execute(select(commitments).where(commitments.c.commitment_id == commitment_id.hex)).first()
-
-
 def still_open(conn: Connection, team_id: UUID, as_of: date) -> list[Any]:
     """The follow-ups list: commitments open or in progress, the overdue ones first, then by due date."""
     rows = [row for row in commitments_of(conn, team_id.hex) if effective_status(row) in ("open", "in_progress")]
@@ -98,7 +90,9 @@ def find_commitment(conn: Connection, reference: str) -> tuple[UUID, UUID] | Non
     except ValueError:
         code, _, rest = reference.strip().upper().partition("-")
         year, _, number = rest.partition("-")
-        if not (year.isdigit() and number.isdigit() and len(year) == 4 and len(number) <= 9):
+        if not (year.isascii() and number.isascii() and year.isdigit() and number.isdigit()):
+            return None
+        if len(year) != 4 or len(number) > 9:
             return None
         query = (
             select(commitments.c.commitment_id, commitments.c.team_id)

@@ -45,6 +45,7 @@ STORAGE_CAUSES = {
     "locked": _l("The database is busy: nothing was recorded; please send it again."),
 }
 UNREACHABLE = _l("The database cannot be reached: nothing was recorded.")
+UNREACHABLE_CAUSES = ("connect", "connection", "server closed", "timeout", "unable to open")
 
 
 def init_error_pages(app: object) -> None:
@@ -73,7 +74,10 @@ def storage_fault(error: Exception) -> Response | tuple[str, int]:
     cause = str(error).lower()
     key = next((key for key in STORAGE_CAUSES if key in cause.replace("read-only", "readonly")), None)
     message = STORAGE_CAUSES[key] if key else UNREACHABLE
+    if key is None and not any(word in cause for word in UNREACHABLE_CAUSES):
+        raise error  # not a storage fault ("no such table" is a bug): a 500 with its traceback in the log
     logger.error("storage fault on %s %s: %s", request.method, request.path, cause.splitlines()[0] if cause else "")
     if request.path.startswith("/api/"):
         return problem(503, detail=str(message), kind="storage-fault", headers={"Retry-After": "60"})
-    return render_template("error.html", status=503, title=TITLES[503], message=message), 503
+    # Without the site's layout: it reads the logged-in user, which needs the database that just failed.
+    return render_template("error_bare.html", status=503, title=TITLES[503], message=message), 503

@@ -48,6 +48,9 @@ MESSAGES = {
     errors.VisibilityUnchanged: _l("The item already has this visibility."),
     errors.ReasonRequired: _l("Say why: every correction carries its reason."),
     errors.TeamCodeTaken: _l("This team code is taken; choose another."),
+    errors.IdempotencyKeyReused: _l(
+        "This form was already sent with other content: reload the page and send it again."
+    ),
     errors.ConcurrentEditConflict: _l("Someone else changed this record at the same time; please send it again."),
     KeyErased: _l("The text of this item was erased; new text cannot be added to it."),
 }

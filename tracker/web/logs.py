@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, g, request
-from flask_login import current_user
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 logger = logging.getLogger("tracker.requests")
@@ -63,5 +62,7 @@ def _finish(response: Response) -> Response:
 
 def _who() -> str | None:
     """The person behind the request: a logged-in user, or the owner of the API's bearer token."""
-    account = g.get("api_account") or (current_user if getattr(current_user, "is_authenticated", False) else None)
+    # Only a user already loaded for the request: the log line must not query the database (it may be down).
+    loaded = g.get("_login_user")
+    account = g.get("api_account") or (loaded if getattr(loaded, "is_authenticated", False) else None)
     return account.recorder if account is not None else None

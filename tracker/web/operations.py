@@ -52,7 +52,7 @@ def _stalled(head: int, positions: dict[str, int]) -> dict[str, float]:
     now, stalled = time.monotonic(), {}
     for name, position in positions.items():
         seen_at, since = _still_since.get(name, (None, now))
-        if position != seen_at:
+        if position != seen_at or position >= head:  # moved, or caught up: the clock starts again
             _still_since[name] = (position, now)
         elif position < head and now - since >= READY_STALL:
             stalled[name] = round(now - since, 1)

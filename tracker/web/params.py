@@ -52,6 +52,6 @@ def an_id(value: str | None, name: str) -> UUID | None:
 def a_number(value: str | None, name: str, *, default: int, least: int = 0, most: int = MAX_PAGE) -> int:
     if not value:
         return default
-    if not value.isdigit() or not least <= int(value) <= most:
+    if not (value.isascii() and value.isdigit() and len(value) <= 19) or not least <= int(value) <= most:
         abort(400, gettext("%(name)s is a whole number from %(least)d to %(most)d.", name=name, least=least, most=most))
     return int(value)

@@ -20,7 +20,7 @@ def init_request_guard(app: Flask) -> None:
 def _check_json_body() -> None:
     if (request.content_length or 0) > (current_app.config["MAX_CONTENT_LENGTH"] or MAX_BODY):
         abort(413)
-    if not request.is_json or not request.content_length:
+    if not request.is_json:  # also a body sent in chunks, with no Content-Length: get_data keeps to the limit
         return
     try:
         document = json.loads(request.get_data(cache=True))
