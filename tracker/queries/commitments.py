@@ -52,12 +52,10 @@ def commitment_lines(
     as_of: date,
     names: dict[str, str] | None = None,
 ) -> list[CommitmentLine]:
-    """Open the description and owner body of each row for the viewer, in one pass of the Reader.
-
-    Rows from the public query carry no visibility column: they are public by construction.
-    """
+    """Open the description and owner body of each row for the viewer, in one pass of the Reader, by each row's
+    own visibility (a row without one is an error, never taken as public)."""
     items = [
-        ("commitment", UUID(row.commitment_id), getattr(row, "visibility", "public"), row.erased, sealed)
+        ("commitment", UUID(row.commitment_id), row.visibility, row.erased, sealed)
         for row in rows
         for sealed in (row.description, row.owner_body)
     ]

@@ -37,6 +37,7 @@ PUBLIC_COMMITMENT_COLUMNS = (
     commitments.c.erased,
     commitments.c.withdrawn_by_annulment,
     commitments.c.recorded_at,
+    commitments.c.visibility,  # "public" on every row selected with these columns; readers check it all the same
 )
 OUTCOME_COLUMNS = (
     commitments.c.made_on,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKeyError
 from tracker.config import Settings
 from tracker.domain.values import MeetingKind, Role, Sector
+from tracker.login_sessions import LIFETIME
 from tracker.rate_limits import SCHEME
 from tracker.vocabulary import label_of
 from tracker.web.error_pages import init_error_pages
@@ -27,7 +28,7 @@ from tracker.web.routing import UUIDConverter
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = {"en": "English", "ru": "Русский", "ky": "Кыргызча", "tg": "Тоҷикӣ", "uz_Latn": "Oʻzbekcha"}
-SESSION_LIFETIME = timedelta(hours=12)
+SESSION_LIFETIME = LIFETIME  # a cookie lives as long as its login session on the server
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
