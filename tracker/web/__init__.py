@@ -21,6 +21,7 @@ from tracker.login_sessions import LIFETIME
 from tracker.rate_limits import SCHEME
 from tracker.vocabulary import label_of
 from tracker.web.error_pages import init_error_pages
+from tracker.web.errors import error_summary
 from tracker.web.logs import init_request_logs
 from tracker.web.redirects import local_path
 from tracker.web.request_guard import init_request_guard
@@ -100,7 +101,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
-    app.jinja_env.globals.update(get_locale=get_locale, languages=LANGUAGES, format_date=_format_date)
+    app.jinja_env.globals.update(
+        get_locale=get_locale, languages=LANGUAGES, format_date=_format_date, error_summary=error_summary
+    )
     app.jinja_env.filters["label"] = lambda value: gettext(label_of(value, Role, Sector, MeetingKind))
 
 

@@ -9,7 +9,6 @@ from uuid import UUID
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -19,6 +18,7 @@ from tracker.domain import User
 from tracker.domain.access import Viewer
 from tracker.domain.errors import DomainError
 from tracker.domain.values import UserRole
+from tracker.web.forms import Form
 from tracker.web.limits import limiter
 from tracker.web.redirects import local_path
 from tracker.web.services import services
@@ -87,7 +87,7 @@ def open_session(user: User) -> None:
     login_user(Account(user, token))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=512)])
 
@@ -115,7 +115,7 @@ def login() -> Any:
     return render_template("auth/login.html", form=form)
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=512)])
     new = PasswordField(
         _l("New password"),

@@ -16,7 +16,7 @@ from tracker.domain.errors import DomainError, NotFound
 from tracker.queries import team_record
 from tracker.queries.team_record import commitment_at_a_glance, meeting_commitments, members_and_meetings
 from tracker.queries.teams import current_members, member_names, teams_among
-from tracker.web.errors import NotAChoice, attach, chosen_id, message_for
+from tracker.web.errors import NotAChoice, attach, chosen_id, error_summary, message_for
 from tracker.web.forms import (
     NO_CHOICE,
     DueDateForm,
@@ -91,28 +91,44 @@ def record_meeting(team_id: UUID) -> Any:
         form.decisions.append_entry()
         _offer_members(form, members)
         return render_template("secretary/meeting_form.html", team=team_or_404(team_id), form=form)
-    if form.validate_on_submit() and (drafts := _decision_drafts(form)) is not None:
+    if request.method == "POST":
+        # Every error at once: the form's own checks, the rows', and the domain's (checked only, when the form
+        # has errors already), each on its field.
+        valid = form.validate_on_submit()
+        drafts, rows = _decision_drafts(form)
+        attendee_ids = []
+        for member_id in form.attendee_ids.data or []:
+            try:
+                attendee_ids.append(chosen_id(member_id, "attendee_ids"))
+            except NotAChoice as error:
+                attach(form, error)
+        values = dict(
+            held_on=form.held_on.data,
+            kind=form.kind.data,
+            place=form.place.data or "",
+            attendee_ids=attendee_ids,
+            guests_female=form.guests_female.data or 0,
+            guests_male=form.guests_male.data or 0,
+            agenda=(form.agenda.data or "").splitlines(),
+            minutes=form.minutes.data or "",
+            minutes_visibility=form.minutes_visibility.data,
+            decisions=drafts,
+            by=current_user.recorder,
+        )
+        complete = valid and not _has_errors(form)
         try:
-            recorded = services().app.record_meeting(
-                team_id,
-                held_on=form.held_on.data,
-                kind=form.kind.data,
-                place=form.place.data,
-                attendee_ids=[chosen_id(member_id, "attendee_ids") for member_id in form.attendee_ids.data or []],
-                guests_female=form.guests_female.data or 0,
-                guests_male=form.guests_male.data or 0,
-                agenda=(form.agenda.data or "").splitlines(),
-                minutes=form.minutes.data or "",
-                minutes_visibility=form.minutes_visibility.data,
-                decisions=drafts,
-                by=current_user.recorder,
-                idempotency_key=form.idempotency_key.data or None,
-            )
+            if complete:
+                recorded = services().app.record_meeting(
+                    team_id, **values, idempotency_key=form.idempotency_key.data or None
+                )
+            elif form.held_on.data is not None:
+                services().app.record_meeting(team_id, **values, check_only=True)
         except DomainError as error:
-            attach(form, error, {"on": "held_on"})
+            attach(form, error, {"on": "held_on", "attendees": "attendee_ids"}, rows=rows)
         else:
-            flash(_("The meeting was recorded."))
-            return redirect(url_for(".meeting", meeting_id=recorded.id))
+            if complete:
+                flash(_("The meeting was recorded."))
+                return redirect(url_for(".meeting", meeting_id=recorded.id))
     return render_template("secretary/meeting_form.html", team=team_or_404(team_id), form=form), _status(form)
 
 
@@ -294,37 +310,56 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
     )
 
 
-def _decision_drafts(form: MeetingForm) -> list[DecisionDraft] | None:
-    """The decisions and commitments filled in (blank rows are skipped); None when a due date is missing or an
-    owner is not one of the choices."""
-    drafts, complete = [], True
+def _decision_drafts(form: MeetingForm) -> tuple[list[DecisionDraft], dict[str, str]]:
+    """The decisions and commitments filled in (blank rows are skipped; a row with only an owner or a due date is
+    not blank), and how the drafts' positions map to the form's rows (`decisions[0]` -> `decisions[2]`) for the
+    domain's errors. A commitment without a due date, or with an owner not among the choices, gets its message
+    here and is left out of the drafts."""
+    drafts: list[DecisionDraft] = []
+    rows: dict[str, str] = {}
     for decision in form.decisions.entries:
+        row = decision.name.rsplit("-", 1)[1]  # as posted: a list's rows keep the numbers they were sent with
+        commitments, commitment_rows = [], {}
         for entry in decision.form.commitments.entries:
-            if (entry.form.description.data or "").strip() and entry.form.due_on.data is None:
-                entry.form.due_on.errors = [*entry.form.due_on.errors, _("A commitment needs a due date.")]
-                complete = False
+            position = entry.name.rsplit("-", 1)[1]
+            fields = entry.form
+            filled = [fields.description.data, fields.owner_member_id.data, fields.owner_body.data, fields.due_on.data]
+            if not any(value.strip() if isinstance(value, str) else value for value in filled):
+                continue
+            usable = True
+            if fields.due_on.data is None and not fields.due_on.errors:
+                fields.due_on.errors = [*fields.due_on.errors, _("A commitment needs a due date.")]
+            if fields.due_on.data is None:
+                usable = False
             try:
-                chosen_id(entry.form.owner_member_id.data, "owner_member_id")
+                owner = chosen_id(fields.owner_member_id.data, "owner_member_id")
             except NotAChoice as error:
-                entry.form.owner_member_id.errors = [*entry.form.owner_member_id.errors, message_for(error)]
-                complete = False
-    if not complete:
-        return None
-    for decision in form.decisions.entries:
-        commitments = [
-            CommitmentDraft(
-                description=entry.form.description.data or "",
-                due_on=entry.form.due_on.data,
-                visibility=entry.form.visibility.data,
-                owner_member_id=chosen_id(entry.form.owner_member_id.data, "owner_member_id"),
-                owner_body=entry.form.owner_body.data or None,
-            )
-            for entry in decision.form.commitments.entries
-            if (entry.form.description.data or "").strip()
-        ]
-        if (decision.form.text.data or "").strip() or commitments:
+                fields.owner_member_id.errors = [*fields.owner_member_id.errors, message_for(error)]
+                usable = False
+            if usable:
+                commitment_rows[len(commitments)] = position
+                commitments.append(
+                    CommitmentDraft(
+                        description=fields.description.data or "",
+                        due_on=fields.due_on.data,
+                        visibility=fields.visibility.data,
+                        owner_member_id=owner,
+                        owner_body=fields.owner_body.data or None,
+                    )
+                )
+        if (decision.form.text.data or "").strip() or commitments or any(
+            entry.form.description.data for entry in decision.form.commitments.entries
+        ):
+            index = len(drafts)
+            rows[f"decisions[{index}]"] = f"decisions[{row}]"
+            for draft_position, position in commitment_rows.items():
+                rows[f"decisions[{index}].commitments[{draft_position}]"] = f"decisions[{row}].commitments[{position}]"
             drafts.append(DecisionDraft(decision.form.text.data or "", decision.form.visibility.data, commitments))
-    return drafts
+    return drafts, rows
+
+
+def _has_errors(form: Any) -> bool:
+    return any(line for line in error_summary(form))
 
 
 def _offer_members(form: MeetingForm, members: list[Any]) -> None:
