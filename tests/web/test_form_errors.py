@@ -52,9 +52,8 @@ def test_an_empty_description_with_an_owner_says_what_to_empty_to_skip_the_row(w
     data = meeting_form(world, **{"decisions-0-commitments-1-description": ""})
     response = client.post(f"/secretary/teams/{world.a.team_id}/meetings/new", data=data)
     assert response.status_code == 422
-    assert (
-        "Say who will do what; or empty the whole commitment (owner and due date too) to skip it."
-        in errors_in(response)
+    assert "Say who will do what; or empty the whole commitment (owner and due date too) to skip it." in errors_in(
+        response
     )
     assert "this text cannot be empty" not in response.get_data(as_text=True)
 
@@ -95,4 +94,3 @@ def test_the_api_reports_every_error_of_a_meeting_at_once(web, services, world):
     assert response.mimetype == "application/problem+json"
     names = [param["name"] for param in response.json["invalid_params"]]
     assert names == ["decisions[0].commitments[0].due_on", "decisions[1].text"], response.json
-

@@ -69,9 +69,15 @@ class MeetingCommands:
             # The meeting was refused; its decisions are still checked, against a stand-in of the same date that is
             # never saved, so that their errors are reported now too and not on the next try.
             stand_in = Meeting.hold(
-                meeting_id=new_id(), place="-", attendee_ids=[], visiting_team_ids=[], agenda=[],
-                minutes=self.sealer.seal(meeting_id, ""), minutes_visibility=Visibility.TEAM,
-                today=max(held_on, self._today(team)), **{**facts, "guests_female": 0, "guests_male": 0},
+                meeting_id=new_id(),
+                place="-",
+                attendee_ids=[],
+                visiting_team_ids=[],
+                agenda=[],
+                minutes=self.sealer.seal(meeting_id, ""),
+                minutes_visibility=Visibility.TEAM,
+                today=max(held_on, self._today(team)),
+                **{**facts, "guests_female": 0, "guests_male": 0},
             )
             with problems.check():
                 self._record_decisions(team, stand_in, list(decisions), stamp)

@@ -131,6 +131,15 @@ class UnitOfWork:
             return save.answer
         raise ConcurrentEditConflict(f"{command}: the record kept changing under us; nothing was saved, try again")
 
+    def recorded_with(self: Any, by: str, idempotency_key: str) -> dict[str, Any] | None:
+        """The answer of what `by` already recorded with this idempotency key (its command named under
+        "command"), or None when the key is new."""
+        try:
+            receipt = self.repository.get(Receipt.id_for(by, idempotency_key))
+        except AggregateNotFoundError:
+            return None
+        return {**receipt.result, "command": receipt.command}
+
     def _after_saving(self: Any, command: str, team_id: UUID) -> None:
         """Once the events are saved the command is done: a read model that fails to follow now (a full disk, a
         read-only file) is logged, and caught up by the next command or the projector, never an error for a write

@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -18,6 +18,7 @@ from tracker.domain import User
 from tracker.domain.access import Viewer
 from tracker.domain.errors import DomainError
 from tracker.domain.values import UserRole
+from tracker.web.drafts import keep_refused_form, refusal_page, take_back
 from tracker.web.forms import Form
 from tracker.web.limits import limiter
 from tracker.web.redirects import local_path
@@ -110,6 +111,8 @@ def login() -> Any:
         user = services().app.authenticate(form.username.data or "", form.password.data or "")
         if user is not None:
             open_session(user)
+            if kept := request.form.get("kept_form"):  # a form kept when the last session ended: show it again
+                take_back(kept, _safe_next(request.args.get("next")))
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_l("Wrong username or password."))
     return render_template("auth/login.html", form=form)
@@ -132,6 +135,24 @@ class PasswordChangeForm(Form):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
     )
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Any:
+    """Not logged in (any more): a form sent meanwhile is kept, and the page says so; else to the login page."""
+    if "_user_id" in session and (kept := keep_refused_form()):  # was logged in: the session was closed meanwhile
+        return refusal_page(*kept, status=401)
+    flash(_l("Please log in to continue."))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
+
+
+@blueprint.post("/account/kept-form")
+@login_required
+def take_back_form() -> Response:
+    """Still logged in after a refused form (its token had expired): back to its page, filled in."""
+    page = _safe_next(request.form.get("next"))
+    take_back(request.form.get("kept_form", ""), page)
+    return redirect(page)
 
 
 @blueprint.route("/account/password", methods=["GET", "POST"])

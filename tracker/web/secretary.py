@@ -12,10 +12,11 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from tracker.application.drafts import CommitmentDraft, DecisionDraft
-from tracker.domain.errors import DomainError, NotFound
+from tracker.domain.errors import DomainError, IdempotencyKeyReused, NotFound
 from tracker.queries import team_record
 from tracker.queries.team_record import commitment_at_a_glance, meeting_commitments, members_and_meetings
 from tracker.queries.teams import current_members, member_names, teams_among
+from tracker.web.drafts import ALREADY, ALREADY_OTHER, KEPT, earlier_record, kept_form
 from tracker.web.errors import NotAChoice, attach, chosen_id, error_summary, message_for
 from tracker.web.forms import (
     NO_CHOICE,
@@ -60,9 +61,14 @@ def add_member(team_id: UUID) -> Any:
     require_secretary_of(team_id)
     form = MemberForm()
     if request.method == "GET":
-        form.idempotency_key.data = uuid4().hex
-        form.joined_on.data = services().app.today_for(team_id)
+        if (kept := kept_form(request.path)) is not None:
+            form = MemberForm(formdata=kept)
+            flash(KEPT)
+        else:
+            form.idempotency_key.data = uuid4().hex
+            form.joined_on.data = services().app.today_for(team_id)
     if form.validate_on_submit():
+        earlier = earlier_record(form)
         try:
             services().app.add_member(
                 team_id,
@@ -70,10 +76,12 @@ def add_member(team_id: UUID) -> Any:
                 by=current_user.recorder,
                 idempotency_key=form.idempotency_key.data or None,
             )
+        except IdempotencyKeyReused:
+            return _sent_before("secretary/member_form.html", team_id, form, url_for(".team", team_id=team_id))
         except DomainError as error:
             attach(form, error, {"on": "joined_on"})
         else:
-            flash(_("%(name)s joined the team.", name=form.name.data))
+            flash(ALREADY if earlier else _("%(name)s joined the team.", name=form.name.data))
             return redirect(url_for(".team", team_id=team_id))
     return render_template("secretary/member_form.html", team=team_or_404(team_id), form=form), _status(form)
 
@@ -85,8 +93,13 @@ def record_meeting(team_id: UUID) -> Any:
     members = _current_members(team_id)
     _offer_members(form, members)
     if request.method == "GET":
-        form.idempotency_key.data = uuid4().hex
-        form.held_on.data = services().app.today_for(team_id)
+        if (kept := kept_form(request.path)) is not None:
+            form = MeetingForm(formdata=kept)
+            _offer_members(form, members)
+            flash(KEPT)
+        else:
+            form.idempotency_key.data = uuid4().hex
+            form.held_on.data = services().app.today_for(team_id)
     elif form.add_decision.data:
         form.decisions.append_entry()
         _offer_members(form, members)
@@ -116,6 +129,7 @@ def record_meeting(team_id: UUID) -> Any:
             by=current_user.recorder,
         )
         complete = valid and not _has_errors(form)
+        earlier = earlier_record(form) if complete else None
         try:
             if complete:
                 recorded = services().app.record_meeting(
@@ -123,11 +137,15 @@ def record_meeting(team_id: UUID) -> Any:
                 )
             elif form.held_on.data is not None:
                 services().app.record_meeting(team_id, **values, check_only=True)
+        except IdempotencyKeyReused:
+            earlier = earlier_record(form) or {}
+            link = url_for(".meeting", meeting_id=earlier["id"]) if "id" in earlier else None
+            return _sent_before("secretary/meeting_form.html", team_id, form, link)
         except DomainError as error:
             attach(form, error, {"on": "held_on", "attendees": "attendee_ids"}, rows=rows)
         else:
             if complete:
-                flash(_("The meeting was recorded."))
+                flash(ALREADY if earlier else _("The meeting was recorded."))
                 return redirect(url_for(".meeting", meeting_id=recorded.id))
     return render_template("secretary/meeting_form.html", team=team_or_404(team_id), form=form), _status(form)
 
@@ -148,9 +166,9 @@ def meeting(meeting_id: UUID) -> str:
         meeting=view,
         commitments=commitments,
         members=_member_names(team_id),
-        minutes_form=MinutesForm(on=on),
-        visibility_form=VisibilityForm(on=on),
-        annul_form=ReasonForm(on=on),
+        minutes_form=_kept_or(MinutesForm, url_for(".correct_minutes", meeting_id=meeting_id), on=on),
+        visibility_form=_kept_or(VisibilityForm, url_for(".change_minutes_visibility", meeting_id=meeting_id), on=on),
+        annul_form=_kept_or(ReasonForm, url_for(".annul_meeting", meeting_id=meeting_id), on=on),
     )
 
 
@@ -243,6 +261,7 @@ def _commitment_action(
     if hasattr(form, "owner_member_id"):
         form.owner_member_id.choices = _member_choices(team_id)
     if form.validate_on_submit():
+        earlier = earlier_record(form)
         try:
             getattr(services().app, command)(
                 commitment_id,
@@ -250,10 +269,13 @@ def _commitment_action(
                 by=current_user.recorder,
                 idempotency_key=form.idempotency_key.data or None,
             )
+        except IdempotencyKeyReused:  # sent before with other content: the commitment's page shows what was
+            flash(ALREADY_OTHER)
+            return redirect(url_for(".commitment", commitment_id=commitment_id))
         except DomainError as error:
             attach(form, error, aliases)
         else:
-            flash(done)
+            flash(ALREADY if earlier else done)
             return redirect(url_for(".commitment", commitment_id=commitment_id))
     return _commitment_page(commitment_id, team_id, **{form_name: form}), 422
 
@@ -290,9 +312,15 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
     if glance is None:  # recorded, not yet in the read models: say so, and look again in a moment
         return render_template("secretary/processing.html", team=team, commitment=view)
     reference, overdue, meetings = glance
-    follow_up = forms.get("follow_up_form") or FollowUpForm(formdata=None, on=today, idempotency_key=uuid4().hex)
+    names = ("report_follow_up", "revise_due_date", "hand_over", "reopen_commitment", "change_commitment_visibility")
+    actions = {name: url_for(f".{name}", commitment_id=commitment_id) for name in names}
+    follow_up = forms.get("follow_up_form") or _kept_or(
+        FollowUpForm, actions["report_follow_up"], on=today, idempotency_key=uuid4().hex
+    )
     follow_up.meeting_id.choices = [NO_CHOICE] + [SelectChoice(m.meeting_id, m.held_on.isoformat()) for m in meetings]
-    hand_over_form = forms.get("hand_over_form") or HandOverForm(formdata=None, on=today, idempotency_key=uuid4().hex)
+    hand_over_form = forms.get("hand_over_form") or _kept_or(
+        HandOverForm, actions["hand_over"], on=today, idempotency_key=uuid4().hex
+    )
     hand_over_form.owner_member_id.choices = _member_choices(team_id)
     return render_template(
         "secretary/commitment.html",
@@ -303,11 +331,27 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
         overdue=overdue,
         follow_up_form=follow_up,
         due_date_form=forms.get("due_date_form")
-        or DueDateForm(formdata=None, on=today, due_on=view.due_on, idempotency_key=uuid4().hex),
+        or _kept_or(DueDateForm, actions["revise_due_date"], on=today, due_on=view.due_on, idempotency_key=uuid4().hex),
         hand_over_form=hand_over_form,
-        visibility_form=VisibilityForm(formdata=None, on=today),
-        reopen_form=ReasonForm(formdata=None, on=today),
+        visibility_form=_kept_or(VisibilityForm, actions["change_commitment_visibility"], on=today),
+        reopen_form=_kept_or(ReasonForm, actions["reopen_commitment"], on=today),
     )
+
+
+def _sent_before(template: str, team_id: UUID, form: Any, link: str | None) -> tuple[str, int]:
+    """The form's key was recorded with other content (Back, changed, sent again): say it is recorded, link to it,
+    and give the form a new key, so that sending it once more is a deliberate second record."""
+    form.idempotency_key.data = uuid4().hex
+    return render_template(template, team=team_or_404(team_id), form=form, recorded=link or True), 409
+
+
+def _kept_or(form_class: Any, action: str, **defaults: Any) -> Any:
+    """The form posting to `action`: as it was typed when it was kept for its user (see tracker.web.drafts), else
+    fresh with its defaults."""
+    if (kept := kept_form(action)) is not None:
+        flash(KEPT)
+        return form_class(formdata=kept)
+    return form_class(formdata=None, **defaults)
 
 
 def _decision_drafts(form: MeetingForm) -> tuple[list[DecisionDraft], dict[str, str]]:
@@ -347,8 +391,10 @@ def _decision_drafts(form: MeetingForm) -> tuple[list[DecisionDraft], dict[str, 
                         owner_body=fields.owner_body.data or None,
                     )
                 )
-        if (decision.form.text.data or "").strip() or commitments or any(
-            entry.form.description.data for entry in decision.form.commitments.entries
+        if (
+            (decision.form.text.data or "").strip()
+            or commitments
+            or any(entry.form.description.data for entry in decision.form.commitments.entries)
         ):
             index = len(drafts)
             rows[f"decisions[{index}]"] = f"decisions[{row}]"
