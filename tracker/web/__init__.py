@@ -105,7 +105,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.web import admin, api, audit, auth, ledger, operations, public, reports, secretary
+    from tracker.web import admin, api, audit, auth, ledger, member, operations, public, reports, secretary
     from tracker.web.problems import ProblemApi
 
     app.register_blueprint(operations.blueprint)
@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(secretary.blueprint)
+    app.register_blueprint(member.blueprint)
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(audit.blueprint)
     csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing for a cross-site form to ride on

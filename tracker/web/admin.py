@@ -27,6 +27,14 @@ def _admins_only() -> None:
     require_admin()
 
 
+@blueprint.get("/")
+def home() -> str:
+    """The admin's home: teams, users, erasure and the audit pages, one link each."""
+    with services().engine.connect() as conn:
+        team_count, account_count = len(all_teams(conn)), len(all_accounts(conn))
+    return render_template("admin/home.html", team_count=team_count, account_count=account_count)
+
+
 @blueprint.route("/teams", methods=["GET", "POST"])
 def teams() -> Any:
     form = TeamForm()
