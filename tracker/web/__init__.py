@@ -22,6 +22,7 @@ from tracker.rate_limits import SCHEME
 from tracker.vocabulary import label_of
 from tracker.web.error_pages import init_error_pages
 from tracker.web.logs import init_request_logs
+from tracker.web.recordings import init_recordings
 from tracker.web.redirects import local_path
 from tracker.web.request_guard import init_request_guard
 from tracker.web.routing import UUIDConverter
@@ -84,6 +85,7 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
     init_request_logs(app)
     init_request_guard(app)
     init_error_pages(app)
+    init_recordings(app)
     app.before_request(_permanent_session)
     return app
 
