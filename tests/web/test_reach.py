@@ -203,3 +203,10 @@ def test_admin_erase_names_meetings_and_decisions_by_id_and_refuses_an_unknown_n
     unknown = admin.post("/admin/erase", data={"item_id": "MIR-2099-99", "reason": "court_order"})
     assert unknown.status_code == 422
     assert "No meeting, decision or commitment MIR-2099-99 was found." in unknown.get_data(as_text=True)
+
+
+def test_a_member_searching_a_reference_of_their_team_lands_on_it_in_their_area(web, world):
+    found = logged_in(web, "member_a").get("/search", query_string={"q": "MIR-2015-03"})
+    assert found.headers["Location"] == f"/member/teams/{world.a.team_id}#c-{world.a.meeting.commitment_ids[2].hex}"
+    page = logged_in(web, "member_a").get(f"/member/teams/{world.a.team_id}").get_data(as_text=True)
+    assert page.count(f'id="c-{world.a.meeting.commitment_ids[2].hex}"') == 1
