@@ -85,10 +85,10 @@ def test_a_secretary_records_a_meeting_and_reports_a_follow_up(page: Page, live_
     commitments = page.locator("ul.commitments > li")
     expect(commitments).to_have_count(2)
     expect(commitments.nth(0)).to_contain_text(
-        re.compile(rf"MIR-2025-01\s+Open\s+{re.escape(BY_MEMBER)}\s+— Айгүл Осмонова, due Jul 15, 2025")
+        re.compile(rf"MIR-2025-01\s+Open\s+Public\s+{re.escape(BY_MEMBER)}\s+— Айгүл Осмонова, due Jul 15, 2025")
     )
     expect(commitments.nth(1)).to_contain_text(
-        re.compile(rf"MIR-2025-02\s+Open\s+{re.escape(BY_BODY)}\s+— a named body, due Aug 31, 2025")
+        re.compile(rf"MIR-2025-02\s+Open\s+Public\s+{re.escape(BY_BODY)}\s+— {BODY}, due Aug 31, 2025")
     )
     shoot(page, "secretary-meeting-recorded-desktop", DESKTOP)
     shoot(page, "secretary-meeting-recorded-phone", PHONE)
@@ -107,7 +107,7 @@ def test_a_secretary_records_a_meeting_and_reports_a_follow_up(page: Page, live_
     expect(history).to_have_count(1)
     expect(history.first).to_contain_text(re.compile(r"Jun 30, 2025 · Follow-up\s+Kept"))
     expect(history.first).to_contain_text(NOTE)
-    expect(history.first).to_contain_text("by user:secretary_a")
+    expect(history.first).to_contain_text("by Гүлнара")
     shoot(page, "secretary-follow-up-phone", PHONE)
 
 

@@ -66,6 +66,11 @@ class Account(UserMixin):
     def secretary_teams(self) -> frozenset[UUID]:
         return self.viewer.secretary_of
 
+    @property
+    def member_teams(self) -> frozenset[UUID]:
+        """The teams whose team-only text this account reads as a member (the member area)."""
+        return self.viewer.member_of
+
 
 @login_manager.user_loader
 def load_account(session_id: str) -> Account | None:
@@ -202,8 +207,20 @@ def logout() -> Response:
 
 
 def _safe_next(target: str | None) -> str:
-    if local := local_path(target):
-        return local
-    if current_user.is_authenticated and current_user.secretary_teams:
+    """An explicit `next` on this site wins; otherwise the account's own landing page."""
+    return local_path(target) or landing_page()
+
+
+def landing_page() -> str:
+    """Where each role starts: the admin's home, the audit log, the secretary's teams, the member's team."""
+    if not current_user.is_authenticated:
+        return url_for("public.front_page")
+    if current_user.is_admin:
+        return url_for("admin.home")
+    if current_user.is_auditor:
+        return url_for("audit.log")
+    if current_user.secretary_teams:
         return url_for("secretary.home")
+    if current_user.member_teams:
+        return url_for("member.home")
     return url_for("public.front_page")

@@ -231,5 +231,9 @@ class RoleForm(Form):
 
 
 class ErasureForm(Form):
-    item_id = StringField(_l("Meeting, decision or commitment id"), validators=[DataRequired(), Length(max=64)])
+    item_id = StringField(
+        _l("A commitment's reference (e.g. NAR-2026-42), or a meeting's, decision's or commitment's id"),
+        validators=[DataRequired(), Length(max=64)],
+    )
     reason = SelectField(_l("Reason"), choices=choices(vocabularies.ErasureReason))
+    confirmed = HiddenField()  # the id of the item the admin saw named on the confirmation step
