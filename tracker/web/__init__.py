@@ -20,6 +20,7 @@ from tracker.domain.values import MeetingKind, Role, Sector
 from tracker.login_sessions import LIFETIME
 from tracker.rate_limits import SCHEME
 from tracker.vocabulary import label_of
+from tracker.web.drafts import recorded_keys
 from tracker.web.error_pages import init_error_pages
 from tracker.web.errors import error_summary
 from tracker.web.logs import init_request_logs
@@ -104,7 +105,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     app.jinja_env.globals.update(
-        get_locale=get_locale, languages=LANGUAGES, format_date=_format_date, error_summary=error_summary
+        get_locale=get_locale,
+        languages=LANGUAGES,
+        format_date=_format_date,
+        error_summary=error_summary,
+        recorded_keys=recorded_keys,
     )
     app.jinja_env.filters["label"] = lambda value: gettext(label_of(value, Role, Sector, MeetingKind))
 

@@ -12,10 +12,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import g, render_template, request, session
+from flask import current_app, g, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -25,6 +27,10 @@ from tracker.web.services import services
 
 KEPT_FOR = ("secretary", "admin")  # the areas where work is typed (never passwords, tokens or the API)
 SESSION_KEY = "kept_form"
+RECENT = "recent_records"  # the last few forms recorded in this session: their fingerprints and records
+RECENT_KEPT = 5
+RECORDED_KEYS = "recorded_keys"
+NOT_CONTENT = ("csrf_token", "idempotency_key", "again", "save", "add_decision")
 ALREADY = _l("This form was already sent: it is recorded once, here.")
 ALREADY_OTHER = _l("This form was already sent, and it is recorded; what was sent again differs and was not recorded.")
 KEPT = _l("This is what you typed before your session ended. Nothing was recorded yet: check it, then send it.")
@@ -77,6 +83,40 @@ def earlier_record(form: Any) -> dict[str, Any] | None:
     if key is None or not key.data:
         return None
     return services().app.recorded_with(current_user.recorder, key.data)
+
+
+def fingerprint() -> str:
+    """A keyed digest of the posted form's content (not its key or token), as sent to this path."""
+    fields = sorted((name, value) for name, value in request.form.items(multi=True) if name not in NOT_CONTENT)
+    message = repr((request.path, fields)).encode()
+    return hmac.new(current_app.secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]  # type: ignore[union-attr]
+
+
+def note_recorded(link: str) -> None:
+    """Remember that the posted form was recorded, and where its record is; the next page tells the browser its
+    key, so that the browser's draft of it is dropped."""
+    recent = [entry for entry in session.get(RECENT, []) if isinstance(entry, dict)]
+    session[RECENT] = [{"fingerprint": fingerprint(), "link": link}, *recent][:RECENT_KEPT]
+    if key := request.form.get("idempotency_key"):
+        session[RECORDED_KEYS] = [*session.get(RECORDED_KEYS, []), key][-RECENT_KEPT:]
+
+
+def recorded_keys() -> list[str]:
+    """The keys recorded since the last page was shown (for static/drafts.js), once."""
+    return [str(key) for key in session.pop(RECORDED_KEYS, [])] if RECORDED_KEYS in session else []
+
+
+def recorded_before() -> str | None:
+    """The record of a form with the very same content sent from this session under another key - Back, then send
+    again, where the browser restored the fields but not the form's key - unless the user confirmed they want a
+    second record (`again`). None when there is none."""
+    sent = fingerprint()
+    if request.form.get("again") == sent:
+        return None
+    for entry in session.get(RECENT, []):
+        if isinstance(entry, dict) and entry.get("fingerprint") == sent:
+            return str(entry.get("link") or "") or None
+    return None
 
 
 def _same_site_path(referrer: str | None) -> str | None:

@@ -146,7 +146,10 @@ def attach(
             attach(form, each, aliases, rows)
         return
     name = form_field_name(_in_rows(error.field, rows or {}))
-    name = (aliases or {}).get(name or "", name)
+    if name:  # an alias names the field itself, in whichever row it is: decisions-0-commitments-1-owner
+        row, _, own = name.rpartition("-")
+        own = (aliases or {}).get(own, own)
+        name = f"{row}-{own}" if row else own
     field = _find(form, name) if name else None
     if field is not None:
         if not field.errors:  # the form's own message comes first; the domain's on the same field adds nothing

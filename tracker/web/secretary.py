@@ -16,7 +16,16 @@ from tracker.domain.errors import DomainError, IdempotencyKeyReused, NotFound
 from tracker.queries import team_record
 from tracker.queries.team_record import commitment_at_a_glance, meeting_commitments, members_and_meetings
 from tracker.queries.teams import current_members, member_names, teams_among
-from tracker.web.drafts import ALREADY, ALREADY_OTHER, KEPT, earlier_record, kept_form
+from tracker.web.drafts import (
+    ALREADY,
+    ALREADY_OTHER,
+    KEPT,
+    earlier_record,
+    fingerprint,
+    kept_form,
+    note_recorded,
+    recorded_before,
+)
 from tracker.web.errors import NotAChoice, attach, chosen_id, error_summary, message_for
 from tracker.web.forms import (
     NO_CHOICE,
@@ -69,6 +78,8 @@ def add_member(team_id: UUID) -> Any:
             form.joined_on.data = services().app.today_for(team_id)
     if form.validate_on_submit():
         earlier = earlier_record(form)
+        if earlier is None and (link := recorded_before()):
+            return _sent_before("secretary/member_form.html", team_id, form, link, again=fingerprint())
         try:
             services().app.add_member(
                 team_id,
@@ -82,6 +93,7 @@ def add_member(team_id: UUID) -> Any:
             attach(form, error, {"on": "joined_on"})
         else:
             flash(ALREADY if earlier else _("%(name)s joined the team.", name=form.name.data))
+            note_recorded(url_for(".team", team_id=team_id))
             return redirect(url_for(".team", team_id=team_id))
     return render_template("secretary/member_form.html", team=team_or_404(team_id), form=form), _status(form)
 
@@ -130,6 +142,8 @@ def record_meeting(team_id: UUID) -> Any:
         )
         complete = valid and not _has_errors(form)
         earlier = earlier_record(form) if complete else None
+        if complete and earlier is None and (link := recorded_before()):
+            return _sent_before("secretary/meeting_form.html", team_id, form, link, again=fingerprint())
         try:
             if complete:
                 recorded = services().app.record_meeting(
@@ -142,10 +156,11 @@ def record_meeting(team_id: UUID) -> Any:
             link = url_for(".meeting", meeting_id=earlier["id"]) if "id" in earlier else None
             return _sent_before("secretary/meeting_form.html", team_id, form, link)
         except DomainError as error:
-            attach(form, error, {"on": "held_on", "attendees": "attendee_ids"}, rows=rows)
+            attach(form, error, {"on": "held_on", "attendees": "attendee_ids", "owner": "owner_member_id"}, rows=rows)
         else:
             if complete:
                 flash(ALREADY if earlier else _("The meeting was recorded."))
+                note_recorded(url_for(".meeting", meeting_id=recorded.id))
                 return redirect(url_for(".meeting", meeting_id=recorded.id))
     return render_template("secretary/meeting_form.html", team=team_or_404(team_id), form=form), _status(form)
 
@@ -262,6 +277,9 @@ def _commitment_action(
         form.owner_member_id.choices = _member_choices(team_id)
     if form.validate_on_submit():
         earlier = earlier_record(form)
+        if earlier is None and recorded_before():  # the same report sent again under a new key (Back, send)
+            flash(ALREADY)
+            return redirect(url_for(".commitment", commitment_id=commitment_id))
         try:
             getattr(services().app, command)(
                 commitment_id,
@@ -276,6 +294,7 @@ def _commitment_action(
             attach(form, error, aliases)
         else:
             flash(ALREADY if earlier else done)
+            note_recorded(url_for(".commitment", commitment_id=commitment_id))
             return redirect(url_for(".commitment", commitment_id=commitment_id))
     return _commitment_page(commitment_id, team_id, **{form_name: form}), 422
 
@@ -338,11 +357,15 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
     )
 
 
-def _sent_before(template: str, team_id: UUID, form: Any, link: str | None) -> tuple[str, int]:
-    """The form's key was recorded with other content (Back, changed, sent again): say it is recorded, link to it,
-    and give the form a new key, so that sending it once more is a deliberate second record."""
+def _sent_before(
+    template: str, team_id: UUID, form: Any, link: str | None, again: str | None = None
+) -> tuple[str, int]:
+    """The form was recorded before: its key with other content (Back, an edit, send), or its very content under
+    a new key (Back where the browser restored the fields, not the key). Say it is recorded, link to it, and keep
+    the form with a new key, so that sending it once more is a deliberate second record (`again`)."""
     form.idempotency_key.data = uuid4().hex
-    return render_template(template, team=team_or_404(team_id), form=form, recorded=link or True), 409
+    page = render_template(template, team=team_or_404(team_id), form=form, recorded=link or True, again=again)
+    return page, 409
 
 
 def _kept_or(form_class: Any, action: str, **defaults: Any) -> Any:
