@@ -116,52 +116,8 @@ def record_meeting(team_id: UUID) -> Any:
         form.decisions.append_entry()
         _offer_members(form, members)
         return render_template("secretary/meeting_form.html", team=team_or_404(team_id), form=form)
-    if request.method == "POST":
-        # Every error at once: the form's own checks, the rows', and the domain's (checked only, when the form
-        # has errors already), each on its field.
-        valid = form.validate_on_submit()
-        drafts, rows = _decision_drafts(form)
-        attendee_ids = []
-        for member_id in form.attendee_ids.data or []:
-            try:
-                attendee_ids.append(chosen_id(member_id, "attendee_ids"))
-            except NotAChoice as error:
-                attach(form, error)
-        values = dict(
-            held_on=form.held_on.data,
-            kind=form.kind.data,
-            place=form.place.data or "",
-            attendee_ids=attendee_ids,
-            guests_female=form.guests_female.data or 0,
-            guests_male=form.guests_male.data or 0,
-            agenda=(form.agenda.data or "").splitlines(),
-            minutes=form.minutes.data or "",
-            minutes_visibility=form.minutes_visibility.data,
-            decisions=drafts,
-            by=current_user.recorder,
-        )
-        complete = valid and not _has_errors(form)
-        earlier = earlier_record(form) if complete else None
-        if complete and earlier is None and (link := recorded_before()):
-            return _sent_before("secretary/meeting_form.html", team_id, form, link, again=fingerprint())
-        try:
-            if complete:
-                recorded = services().app.record_meeting(
-                    team_id, **values, idempotency_key=form.idempotency_key.data or None
-                )
-            elif form.held_on.data is not None:
-                services().app.record_meeting(team_id, **values, check_only=True)
-        except IdempotencyKeyReused:
-            earlier = earlier_record(form) or {}
-            link = url_for(".meeting", meeting_id=earlier["id"]) if "id" in earlier else None
-            return _sent_before("secretary/meeting_form.html", team_id, form, link)
-        except DomainError as error:
-            attach(form, error, {"on": "held_on", "attendees": "attendee_ids", "owner": "owner_member_id"}, rows=rows)
-        else:
-            if complete:
-                flash(ALREADY if earlier else _("The meeting was recorded."))
-                note_recorded(url_for(".meeting", meeting_id=recorded.id))
-                return redirect(url_for(".meeting", meeting_id=recorded.id))
+    if request.method == "POST" and (answer := _send_meeting(team_id, form)) is not None:
+        return answer
     return render_template("secretary/meeting_form.html", team=team_or_404(team_id), form=form), _status(form)
 
 
@@ -355,6 +311,55 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
         visibility_form=_kept_or(VisibilityForm, actions["change_commitment_visibility"], on=today),
         reopen_form=_kept_or(ReasonForm, actions["reopen_commitment"], on=today),
     )
+
+
+def _send_meeting(team_id: UUID, form: MeetingForm) -> Any:
+    """Record the meeting sent, and answer where to go; or put every error on its field at once (the form's own
+    checks, the rows', and the domain's, run as a check only when the form has errors already) and answer None."""
+    valid = form.validate_on_submit()
+    drafts, rows = _decision_drafts(form)
+    attendee_ids = []
+    for member_id in form.attendee_ids.data or []:
+        try:
+            attendee_ids.append(chosen_id(member_id, "attendee_ids"))
+        except NotAChoice as error:
+            attach(form, error)
+    values = dict(
+        held_on=form.held_on.data,
+        kind=form.kind.data,
+        place=form.place.data or "",
+        attendee_ids=attendee_ids,
+        guests_female=form.guests_female.data or 0,
+        guests_male=form.guests_male.data or 0,
+        agenda=(form.agenda.data or "").splitlines(),
+        minutes=form.minutes.data or "",
+        minutes_visibility=form.minutes_visibility.data,
+        decisions=drafts,
+        by=current_user.recorder,
+    )
+    complete = valid and not _has_errors(form)
+    earlier = earlier_record(form) if complete else None
+    if complete and earlier is None and (link := recorded_before()):
+        return _sent_before("secretary/meeting_form.html", team_id, form, link, again=fingerprint())
+    try:
+        if complete:
+            recorded = services().app.record_meeting(
+                team_id, **values, idempotency_key=form.idempotency_key.data or None
+            )
+        elif form.held_on.data is not None:
+            services().app.record_meeting(team_id, **values, check_only=True)
+    except IdempotencyKeyReused:
+        earlier = earlier_record(form) or {}
+        link = url_for(".meeting", meeting_id=earlier["id"]) if "id" in earlier else None
+        return _sent_before("secretary/meeting_form.html", team_id, form, link)
+    except DomainError as error:
+        attach(form, error, {"on": "held_on", "attendees": "attendee_ids", "owner": "owner_member_id"}, rows=rows)
+    else:
+        if complete:
+            flash(ALREADY if earlier else _("The meeting was recorded."))
+            note_recorded(url_for(".meeting", meeting_id=recorded.id))
+            return redirect(url_for(".meeting", meeting_id=recorded.id))
+    return None
 
 
 def _sent_before(
