@@ -19,7 +19,7 @@ from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
 from tracker.credentials import Credentials
 from tracker.documents.report import ReportCache, forget_rendered_reports
-from tracker.persistence import create_database_engine, eventsourcing_env, schema_lock
+from tracker.persistence import create_database_engine, drop_dead_connections_at_once, eventsourcing_env, schema_lock
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
 from tracker.projections.runner import ProjectionRunner
@@ -99,6 +99,7 @@ def build_services(
             credentials=Credentials(engine),
             clock=clock,
         )
+        drop_dead_connections_at_once(app.recorder)
         projections = ProjectionRunner(app, engine, all_projections())
         signed_log = SignedLog(engine, settings.signing_key_file)
         rate_limits.create_all(engine)  # counts shared by every worker (tracker.rate_limits)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from tests.conftest import DATABASES, POSTGRES_URL
 from tests.story import BY
 
 
@@ -156,3 +159,30 @@ def test_a_read_only_database_answers_writes_503_with_the_cause_and_readyz_is_no
         assert services.app.recorder.max_notification_id() == head
     finally:
         services.close()
+
+
+@pytest.mark.parametrize("database_url", [name for name in DATABASES if name == "postgres"], indirect=True)
+def test_after_postgresql_cut_every_connection_the_next_requests_succeed(web, services, world):
+    """A restart or failover of PostgreSQL kills every pooled connection: the next requests get fresh ones (the
+    pools check a connection before use), never a 500."""
+    import psycopg
+
+    from tests.web.conftest import logged_in
+
+    client = logged_in(web, "secretary_a")
+    team_page = f"/secretary/teams/{world.a.team_id}"
+    commitment = world.a.meeting.commitment_ids[0]
+    assert client.get(team_page).status_code == 200  # the pools hold open connections now
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        cut = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+    assert cut >= 1
+    assert client.get(team_page).status_code == 200
+    sent = client.post(
+        f"/secretary/commitments/{commitment}/follow-up",
+        data={"on": "2015-04-20", "status": "kept", "note": "", "meeting_id": "", "idempotency_key": "after-cut"},
+    )
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:500]
+    assert client.get(f"/secretary/commitments/{commitment}").status_code == 200
