@@ -27,9 +27,9 @@ from tracker.domain.values import (
 )
 from tracker.queries.audit_trail import Filters, audit_log, record_history, record_name
 from tracker.queries.replay import position_of_leaf, position_recorded_by, replay
+from tracker.vocabulary import label_of
 from tracker.web.guards import team_or_404
 from tracker.web.params import a_moment, a_number, an_id
-from tracker.vocabulary import label_of
 from tracker.web.services import services
 
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
