@@ -256,3 +256,51 @@ def test_the_same_run_in_english_finds_the_english(web, services, world):
     assert len(seen) >= 20, "every form and error page was read"
     assert len(found) >= 20, f"the English run saw too little English to trust the check: {sorted(found)}"
     assert any(english in found for english in ("This field is required.", "There is no such page"))
+
+
+@pytest.fixture
+def demo(services):
+    from tracker.demo import load_demo
+
+    team_ids = load_demo(services.app, by="cli:test")
+    services.signed_log.sign_head()
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": False}, services=services)
+    return app, team_ids
+
+
+def test_a_fresh_demo_reads_as_timely_work_with_no_late_entry(demo):
+    app, team_ids = demo
+    client = app.test_client()
+    for team_id in team_ids:
+        report = client.get(f"/teams/{team_id}/report", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert report.count('<tr id="c-') >= 3, "the report lists public commitments"
+        assert report.count('class="badge late"') == 0
+        assert "late entry" not in report
+
+
+def test_a_member_s_kept_on_time_agrees_with_their_kept_count(demo, services):
+    from tracker.projections.roster import members_of
+
+    app, team_ids = demo
+    client = app.test_client()
+    with services.engine.connect() as conn:
+        members = members_of(conn, team_ids[0].hex)
+    figures = []
+    for member in members:
+        page = client.get(f"/teams/{team_ids[0]}/members/{member.member_id}", headers={"Accept-Language": "en"})
+        text = html.unescape(page.get_data(as_text=True))
+        found = re.search(r"Kept by the due date: (\d+) of (\d+) commitments? with an outcome \((\d+)%\)", text)
+        if found:
+            on_time, closed, rate = (int(group) for group in found.groups())
+            kept = _count_after(text, "status-kept")
+            closed_shown = kept + _count_after(text, "status-partly_kept") + _count_after(text, "status-not_kept")
+            assert on_time <= kept and closed == closed_shown and rate == round(100 * on_time / closed)
+            figures.append((on_time, kept))
+    assert figures, "some member of the demo has a commitment with an outcome"
+    assert any(on_time > 0 for on_time, _ in figures), "the demo keeps some promises on time"
+
+
+def _count_after(text: str, badge: str) -> int:
+    """The count beside a status badge in the ledger's summary line."""
+    found = re.search(rf'<span class="badge {badge}">[^<]*</span>\s*(\d+)', text)
+    return int(found.group(1)) if found else 0
