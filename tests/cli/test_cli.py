@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -227,7 +228,8 @@ def test_an_auditor_s_command_line_prove_check_verify_export_import(environment,
     offline["TRACKER_DATABASE_URL"] = "postgresql://nobody@127.0.0.1:1/nothing"  # no database is needed
     checked = tracker(offline, "ledger", "check-proof", str(proof), "--key", key)
     assert checked.returncode == 0, checked.stderr
-    proof.write_text(proof.read_text().replace('"leaf_index": 1', '"leaf_index": 2', 1))
+    moved = re.sub(r'"leaf_index": (\d+)', lambda m: f'"leaf_index": {int(m.group(1)) + 1}', proof.read_text(), count=1)
+    proof.write_text(moved)  # the first event's leaf index, one off
     tampered = tracker(offline, "ledger", "check-proof", str(proof), "--key", key)
     assert tampered.returncode == 1 and "Traceback" not in tampered.stderr
     exported = tmp_path / "log.jsonl"
