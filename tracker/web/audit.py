@@ -3,11 +3,12 @@ record as it stood at a past point of the log, beside today's. Positions shown a
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -184,6 +185,8 @@ def _for_people(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _field(name: str, value: Any) -> tuple[str, Any]:
     if name in _VOCABULARIES and isinstance(value, str):
         value = gettext(label_of(value, *_VOCABULARIES[name]))
+    elif isinstance(value, date):
+        value = format_date(value)
     return str(FIELD_LABELS.get(name, name)), value
 
 
