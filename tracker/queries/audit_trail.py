@@ -22,6 +22,7 @@ from tracker.projections.meetings import meetings
 from tracker.projections.merkle_tree import merkle_leaves
 from tracker.projections.team_directory import list_teams
 from tracker.projections.user_directory import user_directory
+from tracker.queries.accounts import recorder_names
 from tracker.reading import Reader
 
 PAGE_SIZE = 100
@@ -122,7 +123,7 @@ def _entries(
     fields = reader.event_fields(
         viewer, page, [(UUID(row.team_id), _own_fields(events.get(row.position))) for row in rows]
     )
-    recorders = _recorders(conn, {row.recorded_by for row in rows})
+    recorders = recorder_names(conn, {row.recorded_by for row in rows})
     entries = []
     for row, shown in zip(rows, fields, strict=True):
         team = by_id.get(row.team_id)
@@ -138,17 +139,6 @@ def _entries(
             }
         )
     return entries
-
-
-def _recorders(conn: Connection, recorded_by: set[str]) -> dict[str, str]:
-    """The display names of the accounts that recorded (`user:<username>` to "Secretary NAR")."""
-    usernames = {value.removeprefix("user:"): value for value in recorded_by if value.startswith("user:")}
-    if not usernames:
-        return {}
-    query = select(user_directory.c.username, user_directory.c.display_name).where(
-        user_directory.c.username.in_(usernames)
-    )
-    return {usernames[row.username]: row.display_name for row in conn.execute(query)}
 
 
 def _own_fields(event: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.application.drafts import CommitmentDraft, DecisionDraft
 from tracker.domain.errors import DomainError, NotFound
 from tracker.queries import team_record
+from tracker.queries.accounts import recorder_names
 from tracker.queries.team_record import commitment_at_a_glance, meeting_commitments, members_and_meetings
 from tracker.queries.teams import current_members, member_names, teams_among
 from tracker.web.errors import NotAChoice, attach, chosen_id, message_for
@@ -271,6 +273,7 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
     team, today = team_or_404(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
         glance = commitment_at_a_glance(conn, team, commitment_id, view.made_on, today)
+        recorders = recorder_names(conn, {entry.recorded_by for entry in view.history})
     if glance is None:  # recorded, not yet in the read models: say so, and look again in a moment
         return render_template("secretary/processing.html", team=team, commitment=view)
     reference, overdue, meetings = glance
@@ -284,6 +287,8 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
         commitment=view,
         reference=reference,
         members=_member_names(team_id),
+        recorders=recorders,
+        local_time=lambda moment: moment.astimezone(ZoneInfo(team.time_zone)),
         overdue=overdue,
         follow_up_form=follow_up,
         due_date_form=forms.get("due_date_form")
