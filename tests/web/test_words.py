@@ -304,3 +304,28 @@ def _count_after(text: str, badge: str) -> int:
     """The count beside a status badge in the ledger's summary line."""
     found = re.search(rf'<span class="badge {badge}">[^<]*</span>\s*(\d+)', text)
     return int(found.group(1)) if found else 0
+
+
+def test_audit_pages_name_things_as_people_do(web, services, world):
+    # given a correction and an erasure on the team's first meeting, and a follow-up by the team's secretary
+    from datetime import date
+
+    from tests.story import BY
+
+    app, story = services.app, world.a
+    app.correct_minutes(story.meeting.id, minutes="Протокол", reason="Ката", on=date(2015, 3, 20), by=BY)
+    app.erase_item(story.meeting.decision_ids[1], reason="person_request", by="cli:admin")
+    auditor = logged_in(web, "auditor_a")
+    commitment = story.meeting.commitment_ids[0]
+    record = html.unescape(auditor.get(f"/audit/records/{commitment}").get_data(as_text=True))
+    assert "History of commitment MIR-2015-01" in record
+    assert "Commitment made" in record and "Due" in record and ">None<" not in record and "due_on" not in record
+    log = html.unescape(auditor.get("/audit/", query_string={"team": str(story.team_id)}).get_data(as_text=True))
+    assert "Minutes corrected" in log and "Text erased" in log and "A person named in it asked" in log
+    assert " UTC</td>" not in log and "reason_code" not in log
+    replay = auditor.get("/audit/replay", query_string={"team": str(story.team_id), "leaf": 3}).get_data(as_text=True)
+    assert "{'" not in html.unescape(replay) and "commitments kept" not in replay and "Commitments kept" in replay
+    report = web.test_client().get(f"/teams/{story.team_id}/report", headers={"Accept-Language": "en"})
+    text = html.unescape(report.get_data(as_text=True))
+    assert "MinutesCorrected" not in text and "ItemErased" not in text and "person_request" not in text
+    assert "Minutes corrected" in text and "Text erased (A person named in it asked)" in text
