@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from babel.support import Translations
 from flask import abort
 
 from tests.web.conftest import PASSWORD, logged_in
@@ -57,10 +56,11 @@ def catalogue_english() -> list[tuple[str, str]]:
         catalogue = read_po(pot)
     found = []
     for message in catalogue:
-        for msgid in message.id if isinstance(message.id, tuple) else (message.id,):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        for msgid in ids:
             literal = max(re.split(r"%\(\w+\)[sd]|%[sd]", msgid), key=len).strip(" .,:;")
             if len(literal) > 12:
-                found.append((literal, msgid))
+                found.append((literal, ids[0]))
     return found
 
 
@@ -69,8 +69,19 @@ def english_strings(language: str) -> list[str]:
     whose translation differs from the English (a name such as "PDF/A" is the same in every language)."""
     if language == "en":
         return list(LIBRARY_ENGLISH) + [literal for literal, _ in catalogue_english()]
-    catalogue = Translations.load(str(TRANSLATIONS), [language])
-    ours = [literal for literal, msgid in catalogue_english() if literal not in catalogue.gettext(msgid)]
+    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        translated = {
+            message.id if isinstance(message.id, str) else message.id[0]: message.string
+            for message in read_po(po)
+            if message.id
+        }
+
+    def kept_on_purpose(literal: str, msgid: str) -> bool:  # translated, and the translation keeps the English
+        strings = translated.get(msgid) or ""
+        strings = strings if isinstance(strings, tuple) else (strings,)
+        return all(strings) and any(literal in string for string in strings)
+
+    ours = [literal for literal, msgid in catalogue_english() if not kept_on_purpose(literal, msgid)]
     return list(LIBRARY_ENGLISH) + ours
 
 
