@@ -202,7 +202,7 @@ def read_error_pages(services, world, language: str) -> dict[str, set[str]]:
     team = world.a.team_id
     requests = {
         "400 report": lambda: anonymous.get(f"/teams/{team}/report", query_string={"from": "2015-06-01", "to": "2015"}),
-        "400 replay": lambda: _auditor(app, language).get("/audit/replay"),
+        "400 replay": lambda: _auditor(app, language).get("/audit/replay", query_string={"team": str(team)}),
         "403": lambda: _auditor(app, language, "member_a").get("/audit/"),
         "404": lambda: anonymous.get("/no/such/page"),
         "405": lambda: anonymous.get("/logout"),

@@ -1,5 +1,4 @@
-"""Accounts as people see them: every user with the roles they hold (the admin's list), and the names of those
-who recorded (`user:<username>` to its display name)."""
+"""Accounts as an admin sees them: every user with the roles they hold."""
 
 from __future__ import annotations
 
@@ -18,12 +17,6 @@ def all_accounts(conn: Connection) -> list[tuple[Any, list[Any]]]:
     return [(user, roles.get(user.user_id, [])) for user in users]
 
 
-def recorder_names(conn: Connection, recorded_by: set[str]) -> dict[str, str]:
-    """The display names of the accounts that recorded, by their `recorded_by` value ("user:secretary-nar")."""
-    usernames = {value.removeprefix("user:"): value for value in recorded_by if value.startswith("user:")}
-    if not usernames:
-        return {}
-    query = select(user_directory.c.username, user_directory.c.display_name).where(
-        user_directory.c.username.in_(usernames)
-    )
-    return {usernames[row.username]: row.display_name for row in conn.execute(query)}
+def display_names(conn: Connection) -> dict[str, str]:
+    """Every account's display name by username: who recorded an event, as people know them."""
+    return {row.username: row.display_name for row in conn.execute(select(user_directory))}

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import Notification
 from sqlalchemy import Connection, Select, select, text
@@ -22,7 +21,6 @@ from tracker.projections.meetings import meetings
 from tracker.projections.merkle_tree import merkle_leaves
 from tracker.projections.team_directory import list_teams
 from tracker.projections.user_directory import user_directory
-from tracker.queries.accounts import recorder_names
 from tracker.reading import Reader
 
 PAGE_SIZE = 100
@@ -123,7 +121,6 @@ def _entries(
     fields = reader.event_fields(
         viewer, page, [(UUID(row.team_id), _own_fields(events.get(row.position))) for row in rows]
     )
-    recorders = recorder_names(conn, {row.recorded_by for row in rows})
     entries = []
     for row, shown in zip(rows, fields, strict=True):
         team = by_id.get(row.team_id)
@@ -134,8 +131,7 @@ def _entries(
                 "fields": shown,
                 "late": is_late_entry(row.business_date, row.recorded_at, time_zone),
                 "team": team.code if team else "—",
-                "recorded_local": row.recorded_at.astimezone(ZoneInfo(time_zone)),
-                "recorder": recorders.get(row.recorded_by),
+                "time_zone": time_zone,
             }
         )
     return entries

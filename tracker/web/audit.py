@@ -28,6 +28,7 @@ from tracker.domain.values import (
 )
 from tracker.queries.audit_trail import Filters, audit_log, record_history, record_name
 from tracker.queries.replay import position_of_leaf, position_recorded_by, replay
+from tracker.queries.teams import all_teams
 from tracker.vocabulary import label_of
 from tracker.web.guards import team_or_404
 from tracker.web.params import a_moment, a_number, an_id
@@ -148,6 +149,8 @@ def record(record_id: UUID) -> str:
 @blueprint.get("/replay", endpoint="replay")
 def replay_team() -> str:
     """A team's public record as recorded by a past leaf index (or time), from the log alone, beside today's."""
+    if not request.args:
+        return _replay_chooser()
     team_id = an_id(request.args.get("team"), "team") or abort(400, gettext("Choose the team to replay."))
     team_or_404(team_id)
     today = services().app.today_for(team_id)
@@ -188,6 +191,13 @@ def _field(name: str, value: Any) -> tuple[str, Any]:
     elif isinstance(value, date):
         value = format_date(value)
     return str(FIELD_LABELS.get(name, name)), value
+
+
+def _replay_chooser() -> str:
+    """Replay asked with nothing chosen: the form that asks for a team and a past point of the log."""
+    with services().engine.connect() as conn:
+        teams = all_teams(conn)
+    return render_template("audit/replay_choose.html", teams=teams)
 
 
 def _decode(notification: object) -> object:
