@@ -266,7 +266,7 @@ def test_tracker_report_writes_the_pdf_without_a_web_app(environment, tmp_path):
     assert result.returncode == 0, result.stderr
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "Нариман" in text and "NAR-" in text
-    assert "МИЛДЕТТЕНМЕЛЕРДИН АТКАРЫЛЫШЫ ТУУРАЛУУ ЖАЛПЫГА АЧЫК ОТЧЕТ" in text  # "Public accountability report", in capitals
+    assert "МИЛДЕТТЕНМЕЛЕРДИН АТКАРЫЛЫШЫ ТУУРАЛУУ ЖАЛПЫГА АЧЫК ОТЧЕТ" in text  # the title, in capitals
 
 
 def test_verify_refuses_a_missing_or_empty_database_instead_of_making_one(environment, tmp_path):
