@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKeyError
 from tracker.config import Settings
-from tracker.domain.values import MeetingKind, Role, Sector
+from tracker.domain.values import MeetingKind, Role, Sector, UserRole
 from tracker.login_sessions import LIFETIME
 from tracker.rate_limits import SCHEME
 from tracker.vocabulary import label_of
@@ -111,7 +111,7 @@ def _init_extensions(app: Flask) -> None:
         error_summary=error_summary,
         recorded_keys=recorded_keys,
     )
-    app.jinja_env.filters["label"] = lambda value: gettext(label_of(value, Role, Sector, MeetingKind))
+    app.jinja_env.filters["label"] = lambda value: gettext(label_of(value, Role, Sector, MeetingKind, UserRole))
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -18,6 +18,7 @@ from tracker.domain import User
 from tracker.domain.access import Viewer
 from tracker.domain.errors import DomainError
 from tracker.domain.values import UserRole
+from tracker.queries.teams import teams_among
 from tracker.web.drafts import keep_refused_form, refusal_page, take_back
 from tracker.web.forms import Form
 from tracker.web.limits import limiter
@@ -185,7 +186,11 @@ def sessions() -> str:
     """Where the account is logged in now, and a way to sign out everywhere (a phone lost, a shared computer)."""
     current = hashlib.sha256(current_user.session_token.encode()).hexdigest()
     opened = services().app.credentials.sessions.of(current_user.user.id)
-    return render_template("auth/sessions.html", sessions=opened, current=current)
+    viewer = current_user.viewer
+    with services().engine.connect() as conn:  # times in the zone of one of the account's teams, else UTC
+        teams = teams_among(conn, viewer.secretary_of | viewer.member_of | viewer.auditor_of)
+    zone = teams[0].time_zone if teams else "UTC"
+    return render_template("auth/sessions.html", sessions=opened, current=current, time_zone=zone)
 
 
 @blueprint.post("/account/sessions/close")
