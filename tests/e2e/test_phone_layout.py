@@ -1,0 +1,207 @@
+"""Every page of the public, secretary, auditor and admin areas fits a 360 px phone, in every language.
+
+The pages are drawn from the app's url_map, so a new route is visited (or fails this test) without anyone having to
+remember it. A page fits when the document is no wider than the screen and no element that scrolls or clips
+sideways hides any of its content (a table in its own scrolling box counts as hiding columns)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page
+from werkzeug.routing import Rule
+from werkzeug.serving import make_server
+
+from tests.story import BY, Story, tell_long_story
+from tracker.audit.notes import new_signing_key_pem
+from tracker.bootstrap import build_services
+from tracker.confidentiality import MasterKey
+from tracker.config import Settings
+from tracker.demo import load_demo
+from tracker.web import LANGUAGES, create_app
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+NOW = datetime(2025, 6, 30, 9, 0, tzinfo=UTC)
+USERNAME, PASSWORD = "everyone", "a long enough password"
+
+# Who reads each blueprint: the people's areas are visited, the machines' are not (they answer JSON, text or files).
+AREAS = {"public", "reports", "auth", "secretary", "audit", "admin"}
+MACHINES = {"api", "api-docs", "ledger", "operations", "static"}
+DOWNLOADS = {"reports.report_pdf", "reports.report_csv", "reports.report_json", "reports.open_data"}
+# Pages that show nothing useful without a query: what a reader would have asked.
+QUERIES = {
+    "audit.replay": lambda world: {"team": world.story.team_id.hex, "leaf": "40"},
+    "public.search": lambda world: {"q": world.commitment_id.hex},
+}
+# The pages pictured in docs/screenshots/, in Kyrgyz on a phone: the whole report, the top of the log (its hundred
+# events on a page are all alike).
+PICTURES = {"reports.report_page": ("report-phone-ky", 20_000), "audit.log": ("audit-log-phone-ky", 2400)}
+
+FIND_OVERFLOW = """() => {
+  document.querySelectorAll('details').forEach((details) => { details.open = true; });  // folded forms count too
+  const problems = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > window.innerWidth) {
+    problems.push(`the page is ${root.scrollWidth}px wide on a ${window.innerWidth}px screen`);
+  }
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  for (const el of document.querySelectorAll('body, body *')) {
+    if (el.closest('.visually-hidden')) continue;  // text for screen readers only, clipped on purpose
+    const overflow = getComputedStyle(el).overflowX;
+    if (['auto', 'scroll', 'hidden', 'clip'].includes(overflow) && el.scrollWidth > el.clientWidth + 1) {
+      const text = (el.innerText || '').trim().slice(0, 60).replace(/\\s+/g, ' ');
+      problems.push(`${name(el)} hides ${el.scrollWidth - el.clientWidth}px sideways: "${text}"`);
+    }
+  }
+  return problems;
+}"""
+
+
+@dataclass
+class World:
+    url: str
+    story: Story
+    app: Flask
+
+    @property
+    def commitment_id(self) -> UUID:
+        return self.story.meeting.commitment_ids[0]  # followed up, revised and kept: the richest history
+
+    def arguments(self) -> dict[str, UUID]:
+        """The ids to fill a route's <uuid:...> arguments with, by argument name."""
+        return {
+            "team_id": self.story.team_id,
+            "member_id": self.story.chair,
+            "meeting_id": self.story.meeting.id,
+            "commitment_id": self.commitment_id,
+            "record_id": self.commitment_id,
+        }
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """One server for the module: the demo's three teams, the long story beside them, a signed checkpoint, and one
+    user who is admin, auditor of every team and secretary of the story's team."""
+    tmp_path = tmp_path_factory.mktemp("phone")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.delenv("TRACKER_PROJECTIONS", raising=False)
+        settings = Settings(f"sqlite:///{tmp_path / 'phone.sqlite3'}", tmp_path / "instance")
+        settings.instance_dir.mkdir()
+        settings.signing_key_file.write_text(new_signing_key_pem())
+        services = build_services(settings, master_key=MasterKey.generate(), clock=lambda: NOW)
+        load_demo(services.app, by=BY)
+        story = tell_long_story(services.app)
+        user = services.app.register_user(username=USERNAME, display_name="Гүлнара", password=PASSWORD, by=BY)
+        services.app.grant_role(user, role="admin", team_id=None, by=BY)
+        services.app.grant_role(user, role="auditor", team_id=None, by=BY)
+        services.app.grant_role(user, role="secretary", team_id=story.team_id, by=BY)
+        services.signed_log.sign_head()
+        app = create_app({"SECRET_KEY": "phone", "TESTING": False}, services=services)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="phone-server", daemon=True)
+        thread.start()
+        try:
+            yield World(f"http://127.0.0.1:{server.server_port}", story, app)
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+            server.server_close()
+            services.close()
+
+
+def people_pages(app: Flask) -> list[Rule]:
+    """Every GET route of the people's areas that answers with a page (not a download)."""
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()):
+            continue
+        area = rule.endpoint.split(".")[0] if "." in rule.endpoint else rule.endpoint
+        assert area in AREAS | MACHINES, f"{rule.rule}: say whether {area!r} is read by people or by machines"
+        if area in AREAS and rule.endpoint not in DOWNLOADS:
+            rules.append(rule)
+    return sorted(rules, key=lambda rule: rule.rule)
+
+
+def address(world: World, rule: Rule) -> str:
+    """The route with its arguments filled from the story; a route this test cannot fill fails it."""
+    ids = world.arguments()
+    missing = rule.arguments - ids.keys()
+    assert not missing, f"{rule.rule}: no id to fill {sorted(missing)} with; add one to World.arguments"
+    with world.app.test_request_context():
+        from flask import url_for
+
+        query = QUERIES.get(rule.endpoint, lambda _world: {})(world)
+        return url_for(rule.endpoint, **{name: ids[name] for name in rule.arguments}, **query)
+
+
+def picture(page: Page, name: str, most: int) -> None:
+    """A picture of the page's top, at most `most` pixels high, for docs/screenshots/."""
+    height = min(most, page.evaluate("document.documentElement.scrollHeight"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    clip = {"x": 0, "y": 0, "width": PHONE["width"], "height": height}
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, clip=clip)
+
+
+def log_in(page: Page, world: World, language: str) -> None:
+    page.goto(f"{world.url}/login")
+    page.locator('[name="username"]').fill(USERNAME)
+    page.locator('[name="password"]').fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator('form.card button[type="submit"]').click()
+    page.request.post(f"{world.url}/language", form={"language": language, "next": "/"})
+
+
+def test_the_pages_are_drawn_from_the_url_map(world: World) -> None:
+    endpoints = {rule.endpoint for rule in people_pages(world.app)}
+    assert {"public.team", "reports.report_page", "reports.member_ledger", "secretary.commitment"} <= endpoints
+    assert {"audit.log", "audit.record", "audit.replay", "admin.users"} <= endpoints
+    assert not endpoints & DOWNLOADS
+    assert len(endpoints) >= 21
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_page_fits_a_phone(browser: Browser, world: World, language: str) -> None:
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    page = context.new_page()
+    log_in(page, world, language)
+    pages = people_pages(world.app)
+    problems: dict[str, list[str]] = {}
+    visited = 0
+    for rule in pages:
+        path = address(world, rule)
+        response = page.goto(world.url + path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        assert page.locator("html").get_attribute("lang") == language.replace("_", "-"), path
+        visited += 1
+        if found := page.evaluate(FIND_OVERFLOW):
+            problems[path] = found
+        if language == "ky" and rule.endpoint in PICTURES:
+            picture(page, *PICTURES[rule.endpoint])
+    context.close()
+    assert visited == len(pages) >= 21
+    assert not problems, "\n".join(f"{path}: {'; '.join(found[:5])}" for path, found in problems.items())
+
+
+@pytest.mark.parametrize("language", ["ru", "ky"])
+def test_the_report_and_the_audit_log_fit_a_desktop_screen(browser: Browser, world: World, language: str) -> None:
+    """At 1280 px the longest words (Russian, Kyrgyz) once clipped the outcomes table and cut status badges."""
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    page = context.new_page()
+    log_in(page, world, language)
+    problems = {}
+    for path in [f"/teams/{world.story.team_id}/report", "/audit/", f"/audit/records/{world.commitment_id}"]:
+        page.goto(world.url + path)
+        if found := page.evaluate(FIND_OVERFLOW):
+            problems[path] = found
+    context.close()
+    assert not problems, problems
