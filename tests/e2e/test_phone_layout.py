@@ -14,7 +14,7 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from playwright.sync_api import Browser, Page
 from werkzeug.routing import Rule
 from werkzeug.serving import make_server
@@ -138,8 +138,6 @@ def address(world: World, rule: Rule) -> str:
     missing = rule.arguments - ids.keys()
     assert not missing, f"{rule.rule}: no id to fill {sorted(missing)} with; add one to World.arguments"
     with world.app.test_request_context():
-        from flask import url_for
-
         query = QUERIES.get(rule.endpoint, lambda _world: {})(world)
         return url_for(rule.endpoint, **{name: ids[name] for name in rule.arguments}, **query)
 
@@ -169,6 +167,22 @@ def test_the_pages_are_drawn_from_the_url_map(world: World) -> None:
     assert len(endpoints) >= 21
 
 
+def test_the_check_sees_a_table_that_hides_columns_and_a_page_that_runs_off_the_screen(browser: Browser) -> None:
+    """The control: the check finds what it looks for, so the pages cannot pass by its seeing nothing."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    cells = "".join(f"<td>Жарым-жартылай_аткарылды_{n}</td>" for n in range(8))
+    page.set_content(f'<table style="display:block; overflow-x:auto"><tr>{cells}</tr></table>')
+    found = page.evaluate(FIND_OVERFLOW)
+    assert len(found) == 1 and found[0].startswith("table hides")
+    page.set_content(f"<table><tr>{cells}</tr></table>")
+    assert any(problem.startswith("the page is") for problem in page.evaluate(FIND_OVERFLOW))
+    hidden = "position:absolute; width:1px; height:1px; overflow:hidden"
+    page.set_content(f'<p>short</p><label class="visually-hidden" style="{hidden}">for screen readers</label>')
+    assert page.evaluate(FIND_OVERFLOW) == []
+    context.close()
+
+
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_every_page_fits_a_phone(browser: Browser, world: World, language: str) -> None:
     context = browser.new_context(viewport=PHONE, locale="en-US")
@@ -181,6 +195,7 @@ def test_every_page_fits_a_phone(browser: Browser, world: World, language: str) 
         path = address(world, rule)
         response = page.goto(world.url + path)
         assert response is not None and response.ok, f"{path}: {response and response.status}"
+        assert rule.endpoint == "auth.login" or "/login" not in page.url, f"{path}: logged out"
         assert page.locator("html").get_attribute("lang") == language.replace("_", "-"), path
         visited += 1
         if found := page.evaluate(FIND_OVERFLOW):
