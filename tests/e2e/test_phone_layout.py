@@ -6,6 +6,8 @@ sideways hides any of its content (a table in its own scrolling box counts as hi
 
 from __future__ import annotations
 
+import re
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 360, "height": 740}
 TABLET = {"width": 800, "height": 1280}
 DESKTOP = {"width": 1280, "height": 900}
+A4_TEXT_RIGHT = 595.28 - 16 / 25.4 * 72  # points: the page's width less its right margin (report-print.css)
 NOW = datetime(2025, 6, 30, 9, 0, tzinfo=UTC)
 USERNAME, PASSWORD = "everyone", "a long enough password"
 
@@ -92,7 +95,7 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """One server for the module: the demo's three teams, the long story beside them, a signed checkpoint, and one
-    user who is admin, auditor of every team and secretary of the story's team."""
+    user who is admin, auditor of every team, and secretary and member of the story's team."""
     tmp_path = tmp_path_factory.mktemp("phone")
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.delenv("TRACKER_PROJECTIONS", raising=False)
@@ -106,6 +109,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         services.app.grant_role(user, role="admin", team_id=None, by=BY)
         services.app.grant_role(user, role="auditor", team_id=None, by=BY)
         services.app.grant_role(user, role="secretary", team_id=story.team_id, by=BY)
+        services.app.grant_role(user, role="member", team_id=story.team_id, by=BY)
         services.signed_log.sign_head()
         app = create_app({"SECRET_KEY": "phone", "TESTING": False}, services=services)
         server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -225,3 +229,19 @@ def visit_every_page(browser: Browser, world: World, language: str, viewport: di
     context.close()
     assert visited == len(pages) >= 21
     return problems
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_column_of_the_printed_report_stays_on_the_page(world: World, language: str, tmp_path: Path) -> None:
+    """The Kyrgyz PDF once lost its overdue column off the page's edge: no word may end beyond the right margin."""
+    response = world.app.test_client().get(
+        f"/teams/{world.story.team_id}/report.pdf", headers={"Accept-Language": language.replace("_", "-")}
+    )
+    assert response.status_code == 200
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.data)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    words = re.findall(r'xMax="([0-9.]+)"[^>]*>([^<]*)</word>', boxes)
+    assert len(words) > 200
+    beyond = [(word, float(x)) for x, word in words if float(x) > A4_TEXT_RIGHT + 0.5]
+    assert not beyond, f"words past the right margin: {beyond[:10]}"
