@@ -52,7 +52,7 @@ catalogue: install
 
 # Extract every user-facing string, and merge it into each language's catalogue.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k Nn_:1,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:

@@ -19,12 +19,13 @@ from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
 from tracker.credentials import Credentials
 from tracker.documents.report import ReportCache, forget_rendered_reports
-from tracker.persistence import create_database_engine, eventsourcing_env, schema_lock
+from tracker.persistence import create_database_engine, drop_dead_connections_at_once, eventsourcing_env, schema_lock
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
 from tracker.projections.runner import ProjectionRunner
 from tracker.rate_limits import metadata as rate_limits
 from tracker.reading import Reader
+from tracker.stashed_forms import StashedForms
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Services:
     app: Tracker
     projections: ProjectionRunner
     signed_log: SignedLog
+    stashed_forms: StashedForms
 
     @property
     def reader(self) -> Reader:
@@ -97,16 +99,18 @@ def build_services(
             credentials=Credentials(engine),
             clock=clock,
         )
+        drop_dead_connections_at_once(app.recorder)
         projections = ProjectionRunner(app, engine, all_projections())
         signed_log = SignedLog(engine, settings.signing_key_file)
         rate_limits.create_all(engine)  # counts shared by every worker (tracker.rate_limits)
+        stashed = StashedForms(engine, master_key.derive(b"tracker stashed forms"), clock)
     app.after_team_change.append(ReportCache(settings.report_cache_dir).forget_team)
     if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":
         # A separate `tracker projector` applies the log: wait for it, so a user still sees their own write.
         app.after_save.append(lambda: _wait_for_projector(app, projections))
     elif project_synchronously:
         app.after_save.append(projections.catch_up)
-    return Services(settings, engine, key_store, app, projections, signed_log)
+    return Services(settings, engine, key_store, app, projections, signed_log, stashed)
 
 
 PROJECTOR_WAIT = float(os.environ.get("TRACKER_PROJECTOR_WAIT") or 2)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from tracker.application import Tracker
 from tracker.application.drafts import CommitmentDraft, DecisionDraft
+from tracker.domain.events import TrackedEvent
 
 
 @dataclass(frozen=True)
@@ -131,84 +136,125 @@ TEAMS = [
 
 
 def load_demo(app: Tracker, *, by: str, seed: int = 2015) -> list[UUID]:
-    """Record the demo through the application's own use cases; dates run over the year before today."""
+    """Record the demo through the application's own use cases; dates run over the year before today.
+
+    Each entry is stamped as recorded on the evening of the day it is about (never after the application's now),
+    the three teams' meetings in date order, so the log reads as a year of timely work: recorded today, every
+    entry would show as a late entry."""
     rng = random.Random(seed)
-    team_ids = []
-    for spec in TEAMS:
-        team_ids.append(_load_team(app, spec, by, rng))
-    return team_ids
-
-
-def _load_team(app: Tracker, spec: DemoTeam, by: str, rng: random.Random) -> UUID:
-    today = app.clock().date()
+    now = app.clock()
+    today = now.date()
     start = date(today.year - 1, today.month, 1)
-    team_id = app.register_team(
-        name=spec.name,
-        kind=spec.kind,
-        country=spec.country,
-        region=spec.region,
-        district=spec.district,
-        municipality=spec.municipality,
-        registered_on=start - timedelta(days=30),
-        by=by,
-    )
-    members = [
-        app.add_member(
-            team_id,
-            name=name,
-            role=role,
-            sector=sector,
-            gender=gender,
-            age_band=age_band,
-            joined_on=start - timedelta(days=30),
-            public_display="initials" if sector == "youth_committee" and age_band == "18_29" else "full_name",
-            by=by,
-        )
-        for name, role, sector, gender, age_band in spec.members
-    ]
-    open_commitments: list[tuple[UUID, date]] = []
+    ticks = itertools.count()
+    loads = [_register(app, spec, by, start, (now, ticks)) for spec in TEAMS]
     for month in range(12):
-        held_on = _monthly(start, month, rng)
-        if held_on > today:
-            break
-        follow_ups = [(cid, due) for cid, due in open_commitments if rng.random() < 0.6]
-        minutes_note = "; ".join(spec.notes.values())
-        recorded = app.record_meeting(
-            team_id,
-            held_on=held_on,
-            kind="town_meeting" if month % 4 == 3 else "regular",
-            place=spec.place,
-            attendee_ids=rng.sample(members, k=max(4, int(len(members) * rng.uniform(0.6, 0.95)))),
-            guests_female=rng.randint(0, 6),
-            guests_male=rng.randint(0, 6),
-            agenda=[promise[0] for promise in rng.sample(spec.promises, k=2)],
-            minutes=f"{spec.place}, {held_on.isoformat()}. {minutes_note}",
-            decisions=_decisions(spec, members, held_on, rng),
+        for held_on, index in sorted((_monthly(start, month, rng), index) for index in range(len(loads))):
+            load = loads[index]
+            if held_on > app.today_for(load.team_id):
+                continue
+            with _recorded_on(app, held_on, load.time_zone, (now, ticks)):
+                _hold_meeting(app, load, month, held_on, by, rng)
+    return [load.team_id for load in loads]
+
+
+_DemoClock = tuple[datetime, Iterator[int]]
+"""The application's real now, and a count that keeps the demo's recorded times in log order."""
+
+
+@dataclass
+class _TeamLoad:
+    spec: DemoTeam
+    team_id: UUID
+    time_zone: str
+    members: list[UUID]
+    open_commitments: list[tuple[UUID, date]]
+
+
+def _register(app: Tracker, spec: DemoTeam, by: str, start: date, clock: _DemoClock) -> _TeamLoad:
+    registered_on = start - timedelta(days=30)
+    with _recorded_on(app, registered_on, "UTC", clock):
+        team_id = app.register_team(
+            name=spec.name,
+            kind=spec.kind,
+            country=spec.country,
+            region=spec.region,
+            district=spec.district,
+            municipality=spec.municipality,
+            registered_on=registered_on,
             by=by,
         )
-        for commitment_id, due_on in follow_ups:
-            status = _outcome(rng, held_on, due_on)
-            app.report_follow_up(
-                commitment_id, on=held_on, status=status, note=spec.notes.get(status, ""), meeting_id=recorded.id, by=by
-            )
-            if status != "in_progress":
-                open_commitments.remove((commitment_id, due_on))
-        commitments = [app.commitment(cid) for cid in recorded.commitment_ids]
-        open_commitments += [(c.id, c.due_on) for c in commitments]
-        if month == 5 and open_commitments:
-            commitment_id, due_on = open_commitments[0]
-            new_due = max(due_on, held_on) + timedelta(days=30)
-            app.revise_due_date(commitment_id, due_on=new_due, reason=spec.notes["in_progress"], on=held_on, by=by)
-            open_commitments[0] = (commitment_id, new_due)
-        if month == 7:
-            app.correct_minutes(
-                recorded.id,
-                minutes=f"{spec.place}, {held_on.isoformat()}.",
-                reason=spec.notes["kept"],
-                on=held_on,
+        members = [
+            app.add_member(
+                team_id,
+                name=name,
+                role=role,
+                sector=sector,
+                gender=gender,
+                age_band=age_band,
+                joined_on=registered_on,
+                public_display="initials" if sector == "youth_committee" and age_band == "18_29" else "full_name",
                 by=by,
             )
-    return team_id
+            for name, role, sector, gender, age_band in spec.members
+        ]
+    return _TeamLoad(spec, team_id, app.team(team_id).time_zone, members, [])
+
+
+def _hold_meeting(app: Tracker, load: _TeamLoad, month: int, held_on: date, by: str, rng: random.Random) -> None:
+    spec, members, open_commitments = load.spec, load.members, load.open_commitments
+    follow_ups = [(cid, due) for cid, due in open_commitments if rng.random() < 0.6]
+    minutes_note = "; ".join(spec.notes.values())
+    recorded = app.record_meeting(
+        load.team_id,
+        held_on=held_on,
+        kind="town_meeting" if month % 4 == 3 else "regular",
+        place=spec.place,
+        attendee_ids=rng.sample(members, k=max(4, int(len(members) * rng.uniform(0.6, 0.95)))),
+        guests_female=rng.randint(0, 6),
+        guests_male=rng.randint(0, 6),
+        agenda=[promise[0] for promise in rng.sample(spec.promises, k=2)],
+        minutes=f"{spec.place}, {held_on.isoformat()}. {minutes_note}",
+        decisions=_decisions(spec, members, held_on, rng),
+        by=by,
+    )
+    for commitment_id, due_on in follow_ups:
+        status = _outcome(rng, held_on, due_on)
+        app.report_follow_up(
+            commitment_id, on=held_on, status=status, note=spec.notes.get(status, ""), meeting_id=recorded.id, by=by
+        )
+        if status != "in_progress":
+            open_commitments.remove((commitment_id, due_on))
+    commitments = [app.commitment(cid) for cid in recorded.commitment_ids]
+    open_commitments += [(c.id, c.due_on) for c in commitments]
+    if month == 5 and open_commitments:
+        commitment_id, due_on = open_commitments[0]
+        new_due = max(due_on, held_on) + timedelta(days=30)
+        app.revise_due_date(commitment_id, due_on=new_due, reason=spec.notes["in_progress"], on=held_on, by=by)
+        open_commitments[0] = (commitment_id, new_due)
+    if month == 7:
+        app.correct_minutes(
+            recorded.id, minutes=f"{spec.place}, {held_on.isoformat()}.", reason=spec.notes["kept"], on=held_on, by=by
+        )
+
+
+@contextmanager
+def _recorded_on(app: Tracker, day: date, time_zone: str, clock: _DemoClock) -> Iterator[None]:
+    """Record as if on the evening of `day` in the team's time zone (or at now, if earlier): the application's
+    clock and the events' timestamps (the recorded time) both read that moment, a microsecond apart per event."""
+    now, ticks = clock
+    evening = datetime.combine(day, time(18, 0), ZoneInfo(time_zone)).astimezone(UTC)
+    moment = min(evening, now)
+    clock, own = app.clock, TrackedEvent.__dict__.get("create_timestamp")
+    app.clock = lambda: moment
+    TrackedEvent.create_timestamp = staticmethod(lambda: moment + timedelta(microseconds=next(ticks)))  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        app.clock = clock
+        if own is None:
+            del TrackedEvent.create_timestamp
+        else:
+            TrackedEvent.create_timestamp = own  # type: ignore[method-assign]
 
 
 def _monthly(start: date, month: int, rng: random.Random) -> date:
@@ -251,8 +297,8 @@ def _decisions(spec: DemoTeam, members: list[UUID], held_on: date, rng: random.R
 
 def _outcome(rng: random.Random, held_on: date, due_on: date) -> str:
     if held_on <= due_on:
-        return rng.choice(["in_progress", "in_progress", "kept"])
-    return rng.choice(["kept", "kept", "partly_kept", "not_kept", "in_progress"])
+        return rng.choice(["in_progress", "kept", "kept"])
+    return rng.choice(["kept", "partly_kept", "not_kept", "in_progress"])
 
 
 DEMO_PASSWORD = "partnership-demo"

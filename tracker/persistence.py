@@ -176,3 +176,22 @@ def holds_a_log(database_url: str) -> bool:
         return False
     finally:
         engine.dispose()
+
+
+def drop_dead_connections_at_once(recorder: Any) -> None:
+    """When a pooled PostgreSQL connection fails its check (the server restarted, failed over, or cut it), check
+    every idle connection of the log's pool then and there: after a restart all of them are dead, and the pool
+    would otherwise find them one by one, backing off 1, 2, 4, 8, 16 s between them (a 30 s wait, measured)."""
+    pool = getattr(getattr(recorder, "datastore", None), "pool", None)
+    check = getattr(pool, "_check", None)  # psycopg_pool's `check` callback, the pre-ping
+    if pool is None or check is None:
+        return
+
+    def check_or_sweep(connection: Any) -> None:
+        try:
+            check(connection)
+        except Exception:
+            pool.check()  # psycopg_pool: test each idle connection, replace the broken ones
+            raise
+
+    pool._check = check_or_sweep

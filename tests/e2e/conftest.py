@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -57,6 +58,7 @@ class LiveServer:
     story: Story
     secretary: str
     password: str
+    services: Any = None
 
     @property
     def team_id(self) -> UUID:
@@ -77,7 +79,7 @@ def live_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Liv
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", story, "secretary_a", PASSWORD)
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", story, "secretary_a", PASSWORD, services)
     finally:
         server.shutdown()
         thread.join(timeout=5)

@@ -38,7 +38,7 @@ NOW = datetime(2025, 6, 30, 9, 0, tzinfo=UTC)
 USERNAME, PASSWORD = "everyone", "a long enough password"
 
 # Who reads each blueprint: the people's areas are visited, the machines' are not (they answer JSON, text or files).
-AREAS = {"public", "reports", "auth", "secretary", "audit", "admin"}
+AREAS = {"public", "reports", "auth", "secretary", "member", "audit", "admin"}
 MACHINES = {"api", "api-docs", "ledger", "operations", "static"}
 DOWNLOADS = {"reports.report_pdf", "reports.report_csv", "reports.report_json", "reports.open_data"}
 # Pages that show nothing useful without a query: what a reader would have asked.
@@ -167,9 +167,9 @@ def log_in(page: Page, world: World, language: str) -> None:
 def test_the_pages_are_drawn_from_the_url_map(world: World) -> None:
     endpoints = {rule.endpoint for rule in people_pages(world.app)}
     assert {"public.team", "reports.report_page", "reports.member_ledger", "secretary.commitment"} <= endpoints
-    assert {"audit.log", "audit.record", "audit.replay", "admin.users"} <= endpoints
+    assert {"audit.log", "audit.record", "audit.replay", "admin.home", "admin.users", "member.team"} <= endpoints
     assert not endpoints & DOWNLOADS
-    assert len(endpoints) >= 21
+    assert len(endpoints) >= 24
 
 
 def test_the_check_sees_a_table_that_hides_columns_and_a_page_that_runs_off_the_screen(browser: Browser) -> None:
@@ -227,7 +227,7 @@ def visit_every_page(browser: Browser, world: World, language: str, viewport: di
         if language == "ky" and viewport == PHONE and rule.endpoint in PICTURES:
             picture(page, *PICTURES[rule.endpoint])
     context.close()
-    assert visited == len(pages) >= 21
+    assert visited == len(pages) >= 24
     return problems
 
 

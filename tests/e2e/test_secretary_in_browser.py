@@ -85,10 +85,10 @@ def test_a_secretary_records_a_meeting_and_reports_a_follow_up(page: Page, live_
     commitments = page.locator("ul.commitments > li")
     expect(commitments).to_have_count(2)
     expect(commitments.nth(0)).to_contain_text(
-        re.compile(rf"MIR-2025-01\s+Open\s+{re.escape(BY_MEMBER)}\s+— Айгүл Осмонова, due Jul 15, 2025")
+        re.compile(rf"MIR-2025-01\s+Open\s+Public\s+{re.escape(BY_MEMBER)}\s+— Айгүл Осмонова, due Jul 15, 2025")
     )
     expect(commitments.nth(1)).to_contain_text(
-        re.compile(rf"MIR-2025-02\s+Open\s+{re.escape(BY_BODY)}\s+— a named body, due Aug 31, 2025")
+        re.compile(rf"MIR-2025-02\s+Open\s+Public\s+{re.escape(BY_BODY)}\s+— {BODY}, due Aug 31, 2025")
     )
     shoot(page, "secretary-meeting-recorded-desktop", DESKTOP)
     shoot(page, "secretary-meeting-recorded-phone", PHONE)
@@ -107,7 +107,7 @@ def test_a_secretary_records_a_meeting_and_reports_a_follow_up(page: Page, live_
     expect(history).to_have_count(1)
     expect(history.first).to_contain_text(re.compile(r"Jun 30, 2025 · Follow-up\s+Kept"))
     expect(history.first).to_contain_text(NOTE)
-    expect(history.first).to_contain_text("by user:secretary_a")
+    expect(history.first).to_contain_text("by Гүлнара")
     shoot(page, "secretary-follow-up-phone", PHONE)
 
 
@@ -138,12 +138,14 @@ def test_a_secretary_changes_her_password_and_logs_in_with_it(page: Page, live_s
     log_in(page, live_server)
     follow(page, page.get_by_role("link", name="Password", exact=True))
     expect(page.get_by_role("heading", name="Change password")).to_be_visible()
-    # a mistyped repeat is refused, next to the field (password fields come back empty, as browsers expect)
+    # a mistyped repeat is refused, next to the field and in the summary at the top (password fields come back
+    # empty, as browsers expect)
     page.get_by_label("Current password", exact=True).fill(live_server.password)
     page.get_by_label("New password", exact=True).fill("a new and long password")
     page.get_by_label("New password again", exact=True).fill("a new and long pasword")
     page.get_by_role("button", name="Change password").click()
-    expect(page.get_by_text("The two new passwords differ.")).to_be_visible()
+    expect(page.locator("p.error", has_text="The two new passwords differ.")).to_be_visible()
+    expect(page.locator(".error-summary a", has_text="New password again")).to_be_visible()
     shoot(page, "password-phone", PHONE)
     page.get_by_label("Current password", exact=True).fill(live_server.password)
     page.get_by_label("New password", exact=True).fill("a new and long password")

@@ -89,7 +89,7 @@ ROUTES = [
         "erase",
         "admin",
         lambda w, t: "/admin/erase",
-        lambda w, t: {"item_id": str(commitment(w, t)), "reason": "person_request"},
+        lambda w, t: {"item_id": str(commitment(w, t)), "reason": "person_request", "confirmed": commitment(w, t).hex},
     ),
     Route(
         "add member",

@@ -44,7 +44,7 @@ def test_replay_shows_the_record_as_it_was_beside_today(web, services, world):
     )
     # the commitment, its owner's ledger and the dashboard's count of kept commitments changed
     assert html.count('class="changed"') >= 3
-    assert "MIR-2015-01" in html and "commitments kept" in html
+    assert "MIR-2015-01" in html and "Commitments kept" in html
     assert PASSWORD not in html
 
 

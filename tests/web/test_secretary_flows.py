@@ -39,7 +39,7 @@ def meeting_form(world, **overrides):
 
 
 def errors_in(response) -> list[str]:
-    found = re.findall(r'<p class="error[^"]*"[^>]*>([^<]*)</p>', response.get_data(as_text=True))
+    found = re.findall(r'<(?:p|li) class="error[^"]*"[^>]*>([^<]*)</(?:p|li)>', response.get_data(as_text=True))
     return [html.unescape(message) for message in found]
 
 

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from tracker.domain import Stamp
-from tracker.domain.errors import DateInFuture, DateTooEarly, DueDateTooFar, InvalidValue, ReasonRequired
+from tracker.domain.errors import (
+    DateInFuture,
+    DateTooEarly,
+    DomainError,
+    DueDateTooFar,
+    InvalidInputs,
+    InvalidValue,
+    ReasonRequired,
+    TextRequired,
+)
 
 SHORT_TEXT = 2_000
 LONG_TEXT = 50_000
@@ -17,7 +28,7 @@ DUE_WITHIN_YEARS = 10
 def text(value: str | None, field: str, limit: int = SHORT_TEXT, *, required: bool = True) -> str:
     stripped = (value or "").strip()
     if required and not stripped:
-        raise InvalidValue(field, "this cannot be empty")
+        raise TextRequired(field, "this text cannot be empty")
     if len(stripped) > limit:
         raise InvalidValue(field, f"at most {limit} characters")
     return stripped
@@ -59,3 +70,33 @@ def due_date(value: date, today: date) -> date:
 def stamp(day: date, by: str, field: str = "on") -> Stamp:
     """Who records, and the business date the command is about (checked: not before records begin)."""
     return Stamp(business_date(day, field), by)
+
+
+class Problems:
+    """The errors of one command's input, gathered so that all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[DomainError] = []
+
+    @contextmanager
+    def check(self, prefix: str = "") -> Iterator[None]:
+        """Run a check; a DomainError it raises is kept (its field under `prefix`) instead of stopping the rest."""
+        try:
+            yield
+        except InvalidInputs as errors:
+            for error in errors.errors:
+                self._keep(error, prefix)
+        except DomainError as error:
+            self._keep(error, prefix)
+
+    def raise_any(self) -> None:
+        """Raise the one error found as itself, several as InvalidInputs; nothing when all was well."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InvalidInputs(self.errors)
+
+    def _keep(self, error: DomainError, prefix: str) -> None:
+        if prefix and error.field:
+            error.field = f"{prefix}.{error.field}"
+        self.errors.append(error)

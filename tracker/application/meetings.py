@@ -12,7 +12,6 @@ from tracker.application import inputs
 from tracker.application.drafts import DecisionDraft, MeetingRecorded
 from tracker.application.unit_of_work import Save, command
 from tracker.domain import Commitment, Meeting, Stamp, Team
-from tracker.domain.errors import DomainError
 from tracker.domain.ids import new_id
 from tracker.domain.values import MeetingKind, Visibility, parse
 
@@ -36,31 +35,57 @@ class MeetingCommands:
         minutes_visibility: str = Visibility.TEAM,
         decisions: Iterable[DecisionDraft] = (),
     ) -> Save:
-        """Record a held meeting with its decisions and commitments, all in one atomic write."""
-        meeting_kind = parse(MeetingKind, kind, "kind")
-        visibility = parse(Visibility, minutes_visibility, "minutes_visibility")
-        agenda_items = [inputs.text(item, "agenda") for item in agenda if item.strip()]
-        minutes_text = inputs.text(minutes, "minutes", inputs.LONG_TEXT, required=False)
+        """Record a held meeting with its decisions and commitments, all in one atomic write. Every error in the
+        input is found in one pass (InvalidInputs when there are several), so a form shows them all at once."""
+        problems = inputs.Problems()
+        meeting_kind, visibility, agenda_items, minutes_text = MeetingKind.REGULAR, Visibility.TEAM, [], ""
+        with problems.check():
+            meeting_kind = parse(MeetingKind, kind, "kind")
+        with problems.check():
+            visibility = parse(Visibility, minutes_visibility, "minutes_visibility")
+        with problems.check():
+            agenda_items = [inputs.text(item, "agenda") for item in agenda if item.strip()]
+        with problems.check():
+            minutes_text = inputs.text(minutes, "minutes", inputs.LONG_TEXT, required=False)
         team = self._read(Team, team_id)
         visiting = [self._read(Team, visiting_id).id for visiting_id in visiting_team_ids]
         meeting_id, stamp = new_id(), inputs.stamp(held_on, by, "held_on")
         self.sealer.new_item(meeting_id)
-        meeting = Meeting.hold(
-            meeting_id=meeting_id,
-            team=team,
-            kind=meeting_kind,
-            place=place,
-            attendee_ids=list(attendee_ids),
-            guests_female=guests_female,
-            guests_male=guests_male,
-            visiting_team_ids=visiting,
-            agenda=[self.sealer.seal(meeting_id, item) for item in agenda_items],
-            minutes=self.sealer.seal(meeting_id, minutes_text),
-            minutes_visibility=visibility,
-            today=self._today(team),
-            stamp=stamp,
-        )
-        decision_ids, commitments = self._record_decisions(team, meeting, list(decisions), stamp)
+        facts = dict(team=team, kind=meeting_kind, guests_female=guests_female, guests_male=guests_male, stamp=stamp)
+        meeting = None
+        with problems.check():
+            meeting = Meeting.hold(
+                meeting_id=meeting_id,
+                place=place,
+                attendee_ids=list(attendee_ids),
+                visiting_team_ids=visiting,
+                agenda=[self.sealer.seal(meeting_id, item) for item in agenda_items],
+                minutes=self.sealer.seal(meeting_id, minutes_text),
+                minutes_visibility=visibility,
+                today=self._today(team),
+                **facts,
+            )
+        if meeting is None:
+            # The meeting was refused; its decisions are still checked, against a stand-in of the same date that is
+            # never saved, so that their errors are reported now too and not on the next try.
+            stand_in = Meeting.hold(
+                meeting_id=new_id(),
+                place="-",
+                attendee_ids=[],
+                visiting_team_ids=[],
+                agenda=[],
+                minutes=self.sealer.seal(meeting_id, ""),
+                minutes_visibility=Visibility.TEAM,
+                today=max(held_on, self._today(team)),
+                **{**facts, "guests_female": 0, "guests_male": 0},
+            )
+            with problems.check():
+                self._record_decisions(team, stand_in, list(decisions), stamp)
+            problems.raise_any()
+        assert meeting is not None
+        with problems.check():
+            decision_ids, commitments = self._record_decisions(team, meeting, list(decisions), stamp)
+        problems.raise_any()
         return Save(
             meeting,
             *commitments,
@@ -128,11 +153,17 @@ class MeetingCommands:
     def _record_decisions(
         self: Any, team: Team, meeting: Meeting, drafts: list[DecisionDraft], stamp: Stamp
     ) -> tuple[list[UUID], list[Commitment]]:
+        """Add the drafts to the meeting; every error of every decision and commitment is found before one is
+        raised (InvalidInputs when there are several), each on its field (`decisions[0].commitments[1].due_on`)."""
+        problems = inputs.Problems()
         decision_ids: list[UUID] = []
         commitments: list[Commitment] = []
         for index, draft in enumerate(drafts):
-            text = inputs.text(draft.text, f"decisions[{index}].text")
-            visibility = parse(Visibility, draft.visibility, f"decisions[{index}].visibility")
+            text, visibility = "", Visibility.TEAM
+            with problems.check(f"decisions[{index}]"):
+                text = inputs.text(draft.text, "text")
+            with problems.check(f"decisions[{index}]"):
+                visibility = parse(Visibility, draft.visibility, "visibility")
             decision_id = new_id()
             self.sealer.new_item(decision_id)
             meeting.record_decision(
@@ -140,10 +171,7 @@ class MeetingCommands:
             )
             decision_ids.append(decision_id)
             for position, commitment in enumerate(draft.commitments):
-                try:
+                with problems.check(f"decisions[{index}].commitments[{position}]"):
                     commitments.append(self._make_commitment(team, meeting, decision_id, commitment, stamp.recorded_by))
-                except DomainError as error:
-                    if error.field:
-                        error.field = f"decisions[{index}].commitments[{position}].{error.field}"
-                    raise
+        problems.raise_any()
         return decision_ids, commitments

@@ -53,15 +53,27 @@ def command(
 
     The body runs again when a concurrent edit refused the save, so it must only load, act and return. The method
     takes `by` (who records) and `idempotency_key` as keywords; it answers `answer(save.answer)`. Receipts and
-    errors name the command by `name` (default: the method's name).
+    errors name the command by `name` (default: the method's name). With `check_only=True` the body runs and
+    raises what it finds, but nothing is saved and nothing is answered (a form shows every error at once).
     """
 
     def decorate(body: Callable[..., Save]) -> Callable[..., Any]:
         command_name = name or body.__name__
 
         @functools.wraps(body)
-        def use_case(self: UnitOfWork, *args: Any, by: str, idempotency_key: str | None = None, **kwargs: Any) -> Any:
+        def use_case(
+            self: UnitOfWork,
+            *args: Any,
+            by: str,
+            idempotency_key: str | None = None,
+            check_only: bool = False,
+            **kwargs: Any,
+        ) -> Any:
             args, kwargs = _settled(args), _settled(kwargs)
+            if check_only:
+                with self.sealer.command():  # type: ignore[attr-defined]
+                    body(self, *args, by=by, **kwargs)
+                return None
             digest = self._digest(command_name, args, kwargs) if idempotency_key else None
             work = lambda: body(self, *args, by=by, **kwargs)  # noqa: E731 - run again on a concurrent edit
             return answer(self._run(command_name, by, idempotency_key, work, digest))
@@ -118,6 +130,15 @@ class UnitOfWork:
             self._after_saving(command, save.team_id)
             return save.answer
         raise ConcurrentEditConflict(f"{command}: the record kept changing under us; nothing was saved, try again")
+
+    def recorded_with(self: Any, by: str, idempotency_key: str) -> dict[str, Any] | None:
+        """The answer of what `by` already recorded with this idempotency key (its command named under
+        "command"), or None when the key is new."""
+        try:
+            receipt = self.repository.get(Receipt.id_for(by, idempotency_key))
+        except AggregateNotFoundError:
+            return None
+        return {**receipt.result, "command": receipt.command}
 
     def _after_saving(self: Any, command: str, team_id: UUID) -> None:
         """Once the events are saved the command is done: a read model that fails to follow now (a full disk, a

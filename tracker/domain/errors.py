@@ -23,6 +23,18 @@ class InvalidValue(DomainError):
         super().__init__(message, field)
 
 
+class TextRequired(InvalidValue):
+    """A text that a record cannot do without (a decision's text, a commitment's description) was left empty."""
+
+
+class InvalidInputs(DomainError):
+    """More than one rule was broken by one command's input: every error, found in one pass."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        super().__init__("; ".join(f"{error.field or 'input'}: {error.message}" for error in errors))
+        self.errors = list(errors)
+
+
 class NotFound(DomainError):
     """The team, meeting, decision, commitment or member named does not exist."""
 

@@ -15,3 +15,8 @@ def all_accounts(conn: Connection) -> list[tuple[Any, list[Any]]]:
         roles.setdefault(row.user_id, []).append(row)
     users = conn.execute(select(user_directory).order_by(user_directory.c.username))
     return [(user, roles.get(user.user_id, [])) for user in users]
+
+
+def display_names(conn: Connection) -> dict[str, str]:
+    """Every account's display name by username: who recorded an event, as people know them."""
+    return {row.username: row.display_name for row in conn.execute(select(user_directory))}

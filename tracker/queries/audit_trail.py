@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -15,9 +15,12 @@ from sqlalchemy import Connection, Select, select, text
 
 from tracker.domain.access import Viewer
 from tracker.domain.timing import is_late_entry
+from tracker.projections.commitments import commitment_reference, commitments
 from tracker.projections.event_index import event_index, stored_events_table
+from tracker.projections.meetings import meetings
 from tracker.projections.merkle_tree import merkle_leaves
 from tracker.projections.team_directory import list_teams
+from tracker.projections.user_directory import user_directory
 from tracker.reading import Reader
 
 PAGE_SIZE = 100
@@ -35,6 +38,15 @@ class Filters:
     recorder: str | None = None
     recorded_from: datetime | None = None
     recorded_to: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecordName:
+    """What a record is, for a page's title: a commitment's reference, a meeting's date, a team's or user's name."""
+
+    kind: str  # "commitment", "meeting", "team", "user" or "record" (none of these)
+    name: str
+    on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,24 @@ def record_history(
     return _entries(conn, reader, viewer, page, decode, rows, list_teams(conn)) if rows else []
 
 
+def record_name(conn: Connection, record_id: UUID) -> RecordName:
+    """A record named as people name it: NAR-2026-04, the meeting of a date, a team's code, an account."""
+    teams = {team.team_id: team for team in list_teams(conn)}
+    commitment = conn.execute(select(commitments).where(commitments.c.commitment_id == record_id.hex)).first()
+    if commitment is not None and commitment.team_id in teams:
+        return RecordName("commitment", commitment_reference(teams[commitment.team_id].code, commitment))
+    meeting = conn.execute(select(meetings).where(meetings.c.meeting_id == record_id.hex)).first()
+    if meeting is not None:
+        team = teams.get(meeting.team_id)
+        return RecordName("meeting", team.code if team else "—", meeting.held_on)
+    if record_id.hex in teams:
+        return RecordName("team", teams[record_id.hex].code)
+    user = conn.execute(select(user_directory).where(user_directory.c.user_id == record_id.hex)).first()
+    if user is not None:
+        return RecordName("user", user.display_name)
+    return RecordName("record", str(record_id))
+
+
 def _with_leaves() -> Select[Any]:
     return select(event_index, merkle_leaves.c.leaf_index).join(
         merkle_leaves, merkle_leaves.c.position == event_index.c.position, isouter=True
@@ -94,8 +124,16 @@ def _entries(
     entries = []
     for row, shown in zip(rows, fields, strict=True):
         team = by_id.get(row.team_id)
-        late = is_late_entry(row.business_date, row.recorded_at, team.time_zone if team else "UTC")
-        entries.append({"row": row, "fields": shown, "late": late, "team": team.code if team else "—"})
+        time_zone = team.time_zone if team else "UTC"
+        entries.append(
+            {
+                "row": row,
+                "fields": shown,
+                "late": is_late_entry(row.business_date, row.recorded_at, time_zone),
+                "team": team.code if team else "—",
+                "time_zone": time_zone,
+            }
+        )
     return entries
 
 

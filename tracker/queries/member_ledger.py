@@ -12,7 +12,7 @@ from sqlalchemy import Connection, select
 from tracker.domain.access import PUBLIC
 from tracker.projections.roster import public_name, roster_members
 from tracker.queries.commitments import CommitmentLine, commitment_lines
-from tracker.queries.summaries import ledger_for_member, on_time_rate, summarise
+from tracker.queries.summaries import kept_on_time, ledger_for_member, on_time_rate, summarise, with_outcome
 from tracker.queries.teams import find_team, member_names
 from tracker.reading import Reader
 
@@ -28,6 +28,8 @@ class PublicLedger:
     non_public: dict[str, int]
     every_commitment: dict[str, int]
     on_time_rate: float | None
+    kept_on_time: int  # reported kept by the due date: the rate's numerator
+    with_outcome: int  # kept, partly kept or not kept: its denominator
 
     @property
     def hidden(self) -> int:
@@ -60,4 +62,6 @@ def public_ledger(conn: Connection, reader: Reader, member_id: UUID, as_of: date
         non_public=summarise(others, as_of),
         every_commitment=ledger.summary,
         on_time_rate=on_time_rate(ledger.current),
+        kept_on_time=kept_on_time(ledger.current),
+        with_outcome=with_outcome(ledger.current),
     )

@@ -23,8 +23,9 @@ class Replay:
     then: PublicReport | None
     leaf: int | None
     comparison: list[dict[str, Any]]
-    dashboard: list[tuple[str, Any, Any, bool]]
+    dashboard: list[tuple[str, Any, Any, bool]]  # (key, then, now, changed): keys are named for people by the page
     ledgers: list[tuple[str, Any, Any, bool]]
+    public_counts: list[tuple[str, int, int, bool]]  # (outcome, then, now, changed) over public commitments
 
 
 def position_recorded_by(conn: Connection, moment: datetime) -> int:
@@ -69,23 +70,25 @@ def replay(
     now_board, now_ledgers = _dashboard_and_ledgers(now_conn, team_id, today)
     then_board, then_ledgers = _dashboard_and_ledgers(then_conn, team_id, today)
     dashboard = [
-        (name, then_value, now_value, then_value != now_value)
-        for name, then_value, now_value in (
-            ("meetings per quarter", then_board.meetings_per_quarter, now_board.meetings_per_quarter),
-            ("attendance rate", _share(then_board.attendance_rate), _share(now_board.attendance_rate)),
-            ("women attending", _share(then_board.women_share), _share(now_board.women_share)),
-            ("young people attending", _share(then_board.young_share), _share(now_board.young_share)),
-            *(
-                (f"commitments {outcome}", then_board.outcomes[outcome], now_board.outcomes[outcome])
-                for outcome in now_board.outcomes
-            ),
+        (key, then_value, now_value, then_value != now_value)
+        for key, then_value, now_value in (
+            ("meetings_per_quarter", _quarters(then_board), _quarters(now_board)),
+            ("attendance_rate", _share(then_board.attendance_rate), _share(now_board.attendance_rate)),
+            ("women_share", _share(then_board.women_share), _share(now_board.women_share)),
+            ("young_share", _share(then_board.young_share), _share(now_board.young_share)),
+            *((outcome, then_board.outcomes[outcome], now_board.outcomes[outcome]) for outcome in now_board.outcomes),
         )
     ]
     ledgers = [
         (name, then_ledgers.get(name), summary, then_ledgers.get(name) != summary)
         for name, summary in now_ledgers.items()
     ]
-    return Replay(now, then, leaf, comparison, dashboard, ledgers)
+    then_counts = then.record.public_summary if then else {}
+    public_counts = [
+        (outcome, then_counts.get(outcome, 0), count, then_counts.get(outcome, 0) != count)
+        for outcome, count in now.record.public_summary.items()
+    ]
+    return Replay(now, then, leaf, comparison, dashboard, ledgers, public_counts)
 
 
 def _dashboard_and_ledgers(conn: Connection, team_id: str, today: date) -> tuple[Any, dict[str, dict[str, int]]]:
@@ -96,6 +99,11 @@ def _dashboard_and_ledgers(conn: Connection, team_id: str, today: date) -> tuple
         if ledger is not None:
             ledgers[public_name(member)] = ledger.summary
     return team_dashboard(conn, team_id, today), ledgers
+
+
+def _quarters(board: Any) -> list[tuple[str, int]]:
+    """Meetings held per quarter, oldest first: ("2025-Q4", 1)."""
+    return sorted(board.meetings_per_quarter.items())
 
 
 def _share(value: float | None) -> str:

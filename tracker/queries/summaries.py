@@ -40,13 +40,23 @@ def summarise(rows: list[Any], as_of: date) -> dict[str, int]:
     return summary
 
 
+_WITH_OUTCOME = ("kept", "partly_kept", "not_kept")
+
+
+def with_outcome(rows: list[Any]) -> int:
+    """Commitments closed with an outcome (kept, partly kept or not kept): the on-time rate's denominator."""
+    return sum(1 for row in rows if effective_status(row) in _WITH_OUTCOME)
+
+
+def kept_on_time(rows: list[Any]) -> int:
+    """Commitments reported kept on or before their (last) due date: the on-time rate's numerator."""
+    return sum(1 for row in rows if effective_status(row) == "kept" and row.closed_on <= row.due_on)
+
+
 def on_time_rate(rows: list[Any]) -> float | None:
     """Kept by the (last) due date, among commitments with a known outcome; None when none has one yet."""
-    decided = [row for row in rows if effective_status(row) in ("kept", "partly_kept", "not_kept")]
-    if not decided:
-        return None
-    on_time = sum(1 for row in decided if effective_status(row) == "kept" and row.closed_on <= row.due_on)
-    return on_time / len(decided)
+    decided = with_outcome(rows)
+    return kept_on_time(rows) / decided if decided else None
 
 
 @dataclass(frozen=True)

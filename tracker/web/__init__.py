@@ -20,8 +20,11 @@ from tracker.domain.values import MeetingKind, Role, Sector
 from tracker.login_sessions import LIFETIME
 from tracker.rate_limits import SCHEME
 from tracker.vocabulary import label_of
+from tracker.web.drafts import recorded_keys
 from tracker.web.error_pages import init_error_pages
+from tracker.web.errors import error_summary
 from tracker.web.logs import init_request_logs
+from tracker.web.recordings import init_recordings
 from tracker.web.redirects import local_path
 from tracker.web.request_guard import init_request_guard
 from tracker.web.routing import UUIDConverter
@@ -84,6 +87,7 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
     init_request_logs(app)
     init_request_guard(app)
     init_error_pages(app)
+    init_recordings(app)
     app.before_request(_permanent_session)
     return app
 
@@ -100,12 +104,18 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
-    app.jinja_env.globals.update(get_locale=get_locale, languages=LANGUAGES, format_date=_format_date)
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        languages=LANGUAGES,
+        format_date=_format_date,
+        error_summary=error_summary,
+        recorded_keys=recorded_keys,
+    )
     app.jinja_env.filters["label"] = lambda value: gettext(label_of(value, Role, Sector, MeetingKind))
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.web import admin, api, audit, auth, ledger, operations, public, reports, secretary
+    from tracker.web import admin, api, audit, auth, ledger, member, operations, public, reports, secretary
     from tracker.web.problems import ProblemApi
 
     app.register_blueprint(operations.blueprint)
@@ -114,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(secretary.blueprint)
+    app.register_blueprint(member.blueprint)
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(audit.blueprint)
     csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing for a cross-site form to ride on

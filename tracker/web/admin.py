@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker.domain.errors import DomainError
 from tracker.queries.accounts import all_accounts
+from tracker.queries.erasable import ErasableItem, erasable_item
 from tracker.queries.teams import all_teams
 from tracker.web.errors import attach, chosen_id, message_for
 from tracker.web.forms import ErasureForm, RoleForm, TeamForm, UserForm
@@ -25,6 +26,14 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 @login_required
 def _admins_only() -> None:
     require_admin()
+
+
+@blueprint.get("/")
+def home() -> str:
+    """The admin's home: teams, users, erasure and the audit pages, one link each."""
+    with services().engine.connect() as conn:
+        team_count, account_count = len(all_teams(conn)), len(all_accounts(conn))
+    return render_template("admin/home.html", team_count=team_count, account_count=account_count)
 
 
 @blueprint.route("/teams", methods=["GET", "POST"])
@@ -81,21 +90,38 @@ def revoke_role(user_id: UUID) -> Any:
 
 @blueprint.route("/erase", methods=["GET", "POST"])
 def erase() -> Any:
+    """Two steps: the item named (by reference or id) is shown for the admin to confirm; only then is it erased."""
     form = ErasureForm()
-    if form.validate_on_submit():
-        try:
-            item_id = UUID(form.item_id.data.strip())
-        except ValueError:
-            form.item_id.errors = [_("This is not an id.")]
-        else:
-            try:
-                erased = services().erase_item(item_id, reason=form.reason.data, by=current_user.recorder)
-            except DomainError as error:
-                attach(form, error)
-            else:
-                flash(_("The text of item %(id)s was destroyed for good.", id=erased))
-                return redirect(url_for(".erase"))
-    return render_template("admin/erase.html", form=form), 422 if request.method == "POST" else 200
+    if not form.validate_on_submit():
+        return render_template("admin/erase.html", form=form), 422 if request.method == "POST" else 200
+    named = (form.item_id.data or "").strip()
+    with services().engine.connect() as conn:
+        item = erasable_item(conn, services().reader, current_user.viewer, request.path, named)
+    if item is None:
+        form.item_id.errors = [_("No meeting, decision or commitment %(item)s was found.", item=named)]
+        return render_template("admin/erase.html", form=form), 422
+    if form.confirmed.data != item.item_id.hex:  # the first step, or the name now points elsewhere: ask again
+        form.confirmed.data = item.item_id.hex
+        return render_template("admin/erase_confirm.html", form=form, item=item, named=named)
+    try:
+        services().erase_item(item.item_id, reason=form.reason.data, by=current_user.recorder)
+    except DomainError as error:
+        attach(form, error)
+        return render_template("admin/erase.html", form=form), 422
+    flash(_erased_message(item))
+    return redirect(url_for(".erase"))
+
+
+def _erased_message(item: ErasableItem) -> str:
+    if item.kind == "commitment":
+        return _(
+            "The text of commitment %(reference)s (id %(id)s) was destroyed for good, with its decision's text.",
+            reference=item.reference,
+            id=item.item_id,
+        )
+    if item.kind == "decision":
+        return _("The text of the decision %(id)s was destroyed for good, with its commitments' text.", id=item.item_id)
+    return _("The minutes and agenda of the meeting %(id)s were destroyed for good.", id=item.item_id)
 
 
 def _role_change(user_id: UUID, *, grant: bool) -> Any:

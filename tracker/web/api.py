@@ -15,6 +15,7 @@ from tracker.domain.errors import (
     ConcurrentEditConflict,
     DomainError,
     IdempotencyKeyReused,
+    InvalidInputs,
     NotFound,
     TeamCodeTaken,
 )
@@ -75,6 +76,9 @@ def _domain_error(error: DomainError) -> Any:
     elif isinstance(error, IdempotencyKeyReused | ConcurrentEditConflict | TeamCodeTaken):
         status = 409
     kind = "".join(f"-{c.lower()}" if c.isupper() else c for c in type(error).__name__).strip("-")
+    if isinstance(error, InvalidInputs):  # every error of the input at once, each naming its field
+        found = [{"name": each.field or "body", "reason": each.message} for each in error.errors]
+        return problem(status, detail=error.message, field=found[0]["name"], invalid_params=found, kind=kind)
     return problem(status, detail=error.message, field=error.field, kind=kind)
 
 

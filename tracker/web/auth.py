@@ -6,10 +6,9 @@ import hashlib
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -19,6 +18,8 @@ from tracker.domain import User
 from tracker.domain.access import Viewer
 from tracker.domain.errors import DomainError
 from tracker.domain.values import UserRole
+from tracker.web.drafts import keep_refused_form, refusal_page, take_back
+from tracker.web.forms import Form
 from tracker.web.limits import limiter
 from tracker.web.redirects import local_path
 from tracker.web.services import services
@@ -65,6 +66,11 @@ class Account(UserMixin):
     def secretary_teams(self) -> frozenset[UUID]:
         return self.viewer.secretary_of
 
+    @property
+    def member_teams(self) -> frozenset[UUID]:
+        """The teams whose team-only text this account reads as a member (the member area)."""
+        return self.viewer.member_of
+
 
 @login_manager.user_loader
 def load_account(session_id: str) -> Account | None:
@@ -87,7 +93,7 @@ def open_session(user: User) -> None:
     login_user(Account(user, token))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=512)])
 
@@ -110,12 +116,14 @@ def login() -> Any:
         user = services().app.authenticate(form.username.data or "", form.password.data or "")
         if user is not None:
             open_session(user)
+            if kept := request.form.get("kept_form"):  # a form kept when the last session ended: show it again
+                take_back(kept, _safe_next(request.args.get("next")))
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_l("Wrong username or password."))
     return render_template("auth/login.html", form=form)
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=512)])
     new = PasswordField(
         _l("New password"),
@@ -132,6 +140,24 @@ class PasswordChangeForm(FlaskForm):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
     )
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Any:
+    """Not logged in (any more): a form sent meanwhile is kept, and the page says so; else to the login page."""
+    if "_user_id" in session and (kept := keep_refused_form()):  # was logged in: the session was closed meanwhile
+        return refusal_page(*kept, status=401)
+    flash(_l("Please log in to continue."))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
+
+
+@blueprint.post("/account/kept-form")
+@login_required
+def take_back_form() -> Response:
+    """Still logged in after a refused form (its token had expired): back to its page, filled in."""
+    page = _safe_next(request.form.get("next"))
+    take_back(request.form.get("kept_form", ""), page)
+    return redirect(page)
 
 
 @blueprint.route("/account/password", methods=["GET", "POST"])
@@ -181,8 +207,20 @@ def logout() -> Response:
 
 
 def _safe_next(target: str | None) -> str:
-    if local := local_path(target):
-        return local
-    if current_user.is_authenticated and current_user.secretary_teams:
+    """An explicit `next` on this site wins; otherwise the account's own landing page."""
+    return local_path(target) or landing_page()
+
+
+def landing_page() -> str:
+    """Where each role starts: the admin's home, the audit log, the secretary's teams, the member's team."""
+    if not current_user.is_authenticated:
+        return url_for("public.front_page")
+    if current_user.is_admin:
+        return url_for("admin.home")
+    if current_user.is_auditor:
+        return url_for("audit.log")
+    if current_user.secretary_teams:
         return url_for("secretary.home")
+    if current_user.member_teams:
+        return url_for("member.home")
     return url_for("public.front_page")

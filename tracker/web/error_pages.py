@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from tracker.web.drafts import keep_refused_form, refusal_page
 from tracker.web.problems import problem
 
 logger = logging.getLogger("tracker.storage")
@@ -60,6 +61,8 @@ def page_for(error: HTTPException) -> tuple[str, int]:
     if isinstance(error, SecurityError):  # a Host not ours: no link can be built for it, so no layout either
         return str(TITLES[400]), 400
     if isinstance(error, CSRFError):
+        if kept := keep_refused_form():  # the session ended while the form was typed: keep it, say so
+            return refusal_page(*kept, status=400)
         message = CSRF
     elif error.description != type(error).description:
         message = error.description

@@ -5,12 +5,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+import wtforms
+from babel.support import NullTranslations
+from flask import current_app, has_app_context
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -25,10 +28,76 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.domain import values as vocabularies
-from tracker.vocabulary import labelled
+from tracker.vocabulary import N_, labelled
 from tracker.web.errors import chosen_id
 
 NO_CHOICE = SelectChoice("", "—")
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with plural forms for extraction (`pybabel extract -k Nn_:1,2`)."""
+    return singular, plural
+
+
+# WTForms' own messages, as our forms can show them. WTForms ships no Kyrgyz, Tajik or Uzbek catalogue, so these
+# are ours: listed here for extraction, translated by `Translations` below in the reader's language.
+WTFORMS_MESSAGES = (
+    N_("This field is required."),
+    N_("Not a valid date value."),
+    N_("Not a valid integer value."),
+    N_("Not a valid choice."),
+    N_("Invalid Choice: could not coerce."),
+    N_("Invalid choice(s): one or more data inputs could not be coerced."),
+    N_("Number must be at least %(min)s."),
+    N_("Number must be at most %(max)s."),
+    N_("Number must be between %(min)s and %(max)s."),
+    N_("Field must be between %(min)d and %(max)d characters long."),
+    N_("Invalid input."),
+    N_("Field must be equal to %(other_name)s."),
+    N_("The CSRF token is missing."),
+    N_("The CSRF token is invalid."),
+    N_("The CSRF token has expired."),
+    N_("The CSRF tokens do not match."),
+    Nn_("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters."),
+    Nn_("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long."),
+    Nn_("'%(value)s' is not a valid choice for this field.", "'%(value)s' are not valid choices for this field."),
+)
+
+
+class Translations:
+    """WTForms' messages from our catalogues, in the reader's language (no formatting: WTForms fills them in)."""
+
+    def gettext(self, string: str) -> str:
+        return _catalogue().gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _catalogue().ngettext(singular, plural, n)
+
+
+def _catalogue() -> Any:
+    """The reader's catalogue; none (the English messages) outside a request of an app with Babel."""
+    if has_app_context() and "babel" in current_app.extensions:
+        return get_translations()
+    return NullTranslations()
+
+
+TRANSLATIONS = Translations()
+
+
+class Form(FlaskForm):
+    """A form of ours: CSRF-protected, its messages (WTForms' own too) in the reader's language."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Translations:
+            return TRANSLATIONS
+
+
+class Rows(wtforms.Form):
+    """The rows of a form's list (a decision, a commitment): no CSRF of their own, messages translated."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> Translations:
+            return TRANSLATIONS
 
 
 def choices(vocabulary: type[StrEnum], *, leave_out: tuple[StrEnum, ...] = ()) -> list[SelectChoice]:
@@ -41,7 +110,7 @@ class CheckboxList(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class IdempotentForm(FlaskForm):
+class IdempotentForm(Form):
     """A form whose hidden key makes a double submit record once."""
 
     idempotency_key = HiddenField()
@@ -79,7 +148,7 @@ class MemberForm(IdempotentForm):
     joined_on = DateField(_l("Joined on"), validators=[InputRequired()])
 
 
-class CommitmentEntry(Form):
+class CommitmentEntry(Rows):
     description = TextAreaField(_l("Who will do what"), validators=[Optional(), Length(max=2000)])
     owner_member_id = SelectField(_l("Owner (member)"), choices=[], validate_choice=False)
     owner_body = StringField(_l("…or a body the team names"), validators=[Optional(), Length(max=200)])
@@ -90,7 +159,7 @@ class CommitmentEntry(Form):
     )
 
 
-class DecisionEntry(Form):
+class DecisionEntry(Rows):
     text = TextAreaField(_l("Decision"), validators=[Optional(), Length(max=2000)])
     visibility = SelectField(
         _l("Visibility"), choices=choices(vocabularies.Visibility), default="team", validate_choice=False
@@ -135,7 +204,7 @@ class HandOverForm(IdempotentForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """A correction: the corrected text (where there is one), the date and the reason."""
 
     on = DateField(_l("Date"), validators=[InputRequired()])
@@ -150,17 +219,21 @@ class VisibilityForm(ReasonForm):
     visibility = SelectField(_l("New visibility"), choices=choices(vocabularies.Visibility))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Name shown"), validators=[Optional(), Length(max=200)])
     password = StringField(_l("First password (at least 10 characters)"), validators=[DataRequired(), Length(max=512)])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=choices(vocabularies.UserRole))
     team_id = SelectField(_l("Team"), choices=[], validate_choice=False)
 
 
-class ErasureForm(FlaskForm):
-    item_id = StringField(_l("Meeting, decision or commitment id"), validators=[DataRequired(), Length(max=64)])
+class ErasureForm(Form):
+    item_id = StringField(
+        _l("A commitment's reference (e.g. NAR-2026-42), or a meeting's, decision's or commitment's id"),
+        validators=[DataRequired(), Length(max=64)],
+    )
     reason = SelectField(_l("Reason"), choices=choices(vocabularies.ErasureReason))
+    confirmed = HiddenField()  # the id of the item the admin saw named on the confirmation step

@@ -1,9 +1,10 @@
-"""Probes for a load balancer: /healthz (the process answers) and /readyz (database up with room to write, read
-models caught up and moving)."""
+"""Probes for a load balancer: /healthz (the process answers) and /readyz (database up and taking a real write,
+with room to write, read models caught up and moving)."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import time
 from pathlib import Path
@@ -36,6 +37,8 @@ def readyz() -> tuple[Response, int]:
         positions = services().projections.positions()
     except Exception as error:
         return jsonify(status="database unreachable", error=type(error).__name__), 503
+    if (refused := _write_refused()) is not None:
+        return jsonify(status="the database refuses writes", error=refused), 503
     if (free := _free_bytes()) is not None and free < READY_FREE_BYTES:
         return jsonify(status="the disk is nearly full: writes would fail", free_bytes=free), 503
     behind = {name: head - position for name, position in positions.items() if head - position > READY_LAG}
@@ -57,6 +60,18 @@ def _stalled(head: int, positions: dict[str, int]) -> dict[str, float]:
         elif position < head and now - since >= READY_STALL:
             stalled[name] = round(now - since, 1)
     return stalled
+
+
+def _write_refused() -> str | None:
+    """Try a real write in a transaction that is rolled back (a table made and never kept): the database's own
+    answer when it refuses writes (read-only, a read-only file system or replica), else None."""
+    try:
+        with services().engine.connect() as conn, conn.begin() as transaction:
+            conn.execute(text(f"CREATE TABLE readiness_probe_{secrets.token_hex(6)} (id INTEGER)"))  # none waits
+            transaction.rollback()
+    except Exception as error:
+        return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    return None
 
 
 def _free_bytes() -> int | None:

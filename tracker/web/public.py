@@ -55,6 +55,8 @@ def search() -> Any:
     commitment_id, team_id = found
     if current_user.is_authenticated and current_user.may_record_for(team_id):
         return redirect(url_for("secretary.commitment", commitment_id=commitment_id))
+    if current_user.is_authenticated and team_id in current_user.member_teams:
+        return redirect(url_for("member.team", team_id=team_id) + f"#c-{commitment_id.hex}")
     return redirect(url_for("reports.report_page", team_id=team_id) + f"#c-{commitment_id.hex}")
 
 

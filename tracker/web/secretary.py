@@ -12,11 +12,21 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from tracker.application.drafts import CommitmentDraft, DecisionDraft
-from tracker.domain.errors import DomainError, NotFound
+from tracker.domain.errors import DomainError, IdempotencyKeyReused, NotFound
 from tracker.queries import team_record
 from tracker.queries.team_record import commitment_at_a_glance, meeting_commitments, members_and_meetings
 from tracker.queries.teams import current_members, member_names, teams_among
-from tracker.web.errors import NotAChoice, attach, chosen_id, message_for
+from tracker.web.drafts import (
+    ALREADY,
+    ALREADY_OTHER,
+    KEPT,
+    earlier_record,
+    fingerprint,
+    kept_form,
+    note_recorded,
+    recorded_before,
+)
+from tracker.web.errors import NotAChoice, attach, chosen_id, error_summary, message_for
 from tracker.web.forms import (
     NO_CHOICE,
     DueDateForm,
@@ -60,9 +70,16 @@ def add_member(team_id: UUID) -> Any:
     require_secretary_of(team_id)
     form = MemberForm()
     if request.method == "GET":
-        form.idempotency_key.data = uuid4().hex
-        form.joined_on.data = services().app.today_for(team_id)
+        if (kept := kept_form(request.path)) is not None:
+            form = MemberForm(formdata=kept)
+            flash(KEPT)
+        else:
+            form.idempotency_key.data = uuid4().hex
+            form.joined_on.data = services().app.today_for(team_id)
     if form.validate_on_submit():
+        earlier = earlier_record(form)
+        if earlier is None and (link := recorded_before()):
+            return _sent_before("secretary/member_form.html", team_id, form, link, again=fingerprint())
         try:
             services().app.add_member(
                 team_id,
@@ -70,10 +87,13 @@ def add_member(team_id: UUID) -> Any:
                 by=current_user.recorder,
                 idempotency_key=form.idempotency_key.data or None,
             )
+        except IdempotencyKeyReused:
+            return _sent_before("secretary/member_form.html", team_id, form, url_for(".team", team_id=team_id))
         except DomainError as error:
             attach(form, error, {"on": "joined_on"})
         else:
-            flash(_("%(name)s joined the team.", name=form.name.data))
+            flash(ALREADY if earlier else _("%(name)s joined the team.", name=form.name.data))
+            note_recorded(url_for(".team", team_id=team_id))
             return redirect(url_for(".team", team_id=team_id))
     return render_template("secretary/member_form.html", team=team_or_404(team_id), form=form), _status(form)
 
@@ -85,34 +105,19 @@ def record_meeting(team_id: UUID) -> Any:
     members = _current_members(team_id)
     _offer_members(form, members)
     if request.method == "GET":
-        form.idempotency_key.data = uuid4().hex
-        form.held_on.data = services().app.today_for(team_id)
+        if (kept := kept_form(request.path)) is not None:
+            form = MeetingForm(formdata=kept)
+            _offer_members(form, members)
+            flash(KEPT)
+        else:
+            form.idempotency_key.data = uuid4().hex
+            form.held_on.data = services().app.today_for(team_id)
     elif form.add_decision.data:
         form.decisions.append_entry()
         _offer_members(form, members)
         return render_template("secretary/meeting_form.html", team=team_or_404(team_id), form=form)
-    if form.validate_on_submit() and (drafts := _decision_drafts(form)) is not None:
-        try:
-            recorded = services().app.record_meeting(
-                team_id,
-                held_on=form.held_on.data,
-                kind=form.kind.data,
-                place=form.place.data,
-                attendee_ids=[chosen_id(member_id, "attendee_ids") for member_id in form.attendee_ids.data or []],
-                guests_female=form.guests_female.data or 0,
-                guests_male=form.guests_male.data or 0,
-                agenda=(form.agenda.data or "").splitlines(),
-                minutes=form.minutes.data or "",
-                minutes_visibility=form.minutes_visibility.data,
-                decisions=drafts,
-                by=current_user.recorder,
-                idempotency_key=form.idempotency_key.data or None,
-            )
-        except DomainError as error:
-            attach(form, error, {"on": "held_on"})
-        else:
-            flash(_("The meeting was recorded."))
-            return redirect(url_for(".meeting", meeting_id=recorded.id))
+    if request.method == "POST" and (answer := _send_meeting(team_id, form)) is not None:
+        return answer
     return render_template("secretary/meeting_form.html", team=team_or_404(team_id), form=form), _status(form)
 
 
@@ -132,9 +137,9 @@ def meeting(meeting_id: UUID) -> str:
         meeting=view,
         commitments=commitments,
         members=_member_names(team_id),
-        minutes_form=MinutesForm(on=on),
-        visibility_form=VisibilityForm(on=on),
-        annul_form=ReasonForm(on=on),
+        minutes_form=_kept_or(MinutesForm, url_for(".correct_minutes", meeting_id=meeting_id), on=on),
+        visibility_form=_kept_or(VisibilityForm, url_for(".change_minutes_visibility", meeting_id=meeting_id), on=on),
+        annul_form=_kept_or(ReasonForm, url_for(".annul_meeting", meeting_id=meeting_id), on=on),
     )
 
 
@@ -227,6 +232,10 @@ def _commitment_action(
     if hasattr(form, "owner_member_id"):
         form.owner_member_id.choices = _member_choices(team_id)
     if form.validate_on_submit():
+        earlier = earlier_record(form)
+        if earlier is None and recorded_before():  # the same report sent again under a new key (Back, send)
+            flash(ALREADY)
+            return redirect(url_for(".commitment", commitment_id=commitment_id))
         try:
             getattr(services().app, command)(
                 commitment_id,
@@ -234,10 +243,14 @@ def _commitment_action(
                 by=current_user.recorder,
                 idempotency_key=form.idempotency_key.data or None,
             )
+        except IdempotencyKeyReused:  # sent before with other content: the commitment's page shows what was
+            flash(ALREADY_OTHER)
+            return redirect(url_for(".commitment", commitment_id=commitment_id))
         except DomainError as error:
             attach(form, error, aliases)
         else:
-            flash(done)
+            flash(ALREADY if earlier else done)
+            note_recorded(url_for(".commitment", commitment_id=commitment_id))
             return redirect(url_for(".commitment", commitment_id=commitment_id))
     return _commitment_page(commitment_id, team_id, **{form_name: form}), 422
 
@@ -274,9 +287,15 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
     if glance is None:  # recorded, not yet in the read models: say so, and look again in a moment
         return render_template("secretary/processing.html", team=team, commitment=view)
     reference, overdue, meetings = glance
-    follow_up = forms.get("follow_up_form") or FollowUpForm(formdata=None, on=today, idempotency_key=uuid4().hex)
+    names = ("report_follow_up", "revise_due_date", "hand_over", "reopen_commitment", "change_commitment_visibility")
+    actions = {name: url_for(f".{name}", commitment_id=commitment_id) for name in names}
+    follow_up = forms.get("follow_up_form") or _kept_or(
+        FollowUpForm, actions["report_follow_up"], on=today, idempotency_key=uuid4().hex
+    )
     follow_up.meeting_id.choices = [NO_CHOICE] + [SelectChoice(m.meeting_id, m.held_on.isoformat()) for m in meetings]
-    hand_over_form = forms.get("hand_over_form") or HandOverForm(formdata=None, on=today, idempotency_key=uuid4().hex)
+    hand_over_form = forms.get("hand_over_form") or _kept_or(
+        HandOverForm, actions["hand_over"], on=today, idempotency_key=uuid4().hex
+    )
     hand_over_form.owner_member_id.choices = _member_choices(team_id)
     return render_template(
         "secretary/commitment.html",
@@ -287,44 +306,134 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
         overdue=overdue,
         follow_up_form=follow_up,
         due_date_form=forms.get("due_date_form")
-        or DueDateForm(formdata=None, on=today, due_on=view.due_on, idempotency_key=uuid4().hex),
+        or _kept_or(DueDateForm, actions["revise_due_date"], on=today, due_on=view.due_on, idempotency_key=uuid4().hex),
         hand_over_form=hand_over_form,
-        visibility_form=VisibilityForm(formdata=None, on=today),
-        reopen_form=ReasonForm(formdata=None, on=today),
+        visibility_form=_kept_or(VisibilityForm, actions["change_commitment_visibility"], on=today),
+        reopen_form=_kept_or(ReasonForm, actions["reopen_commitment"], on=today),
     )
 
 
-def _decision_drafts(form: MeetingForm) -> list[DecisionDraft] | None:
-    """The decisions and commitments filled in (blank rows are skipped); None when a due date is missing or an
-    owner is not one of the choices."""
-    drafts, complete = [], True
-    for decision in form.decisions.entries:
-        for entry in decision.form.commitments.entries:
-            if (entry.form.description.data or "").strip() and entry.form.due_on.data is None:
-                entry.form.due_on.errors = [*entry.form.due_on.errors, _("A commitment needs a due date.")]
-                complete = False
-            try:
-                chosen_id(entry.form.owner_member_id.data, "owner_member_id")
-            except NotAChoice as error:
-                entry.form.owner_member_id.errors = [*entry.form.owner_member_id.errors, message_for(error)]
-                complete = False
-    if not complete:
-        return None
-    for decision in form.decisions.entries:
-        commitments = [
-            CommitmentDraft(
-                description=entry.form.description.data or "",
-                due_on=entry.form.due_on.data,
-                visibility=entry.form.visibility.data,
-                owner_member_id=chosen_id(entry.form.owner_member_id.data, "owner_member_id"),
-                owner_body=entry.form.owner_body.data or None,
+def _send_meeting(team_id: UUID, form: MeetingForm) -> Any:
+    """Record the meeting sent, and answer where to go; or put every error on its field at once (the form's own
+    checks, the rows', and the domain's, run as a check only when the form has errors already) and answer None."""
+    valid = form.validate_on_submit()
+    drafts, rows = _decision_drafts(form)
+    attendee_ids = []
+    for member_id in form.attendee_ids.data or []:
+        try:
+            attendee_ids.append(chosen_id(member_id, "attendee_ids"))
+        except NotAChoice as error:
+            attach(form, error)
+    values = dict(
+        held_on=form.held_on.data,
+        kind=form.kind.data,
+        place=form.place.data or "",
+        attendee_ids=attendee_ids,
+        guests_female=form.guests_female.data or 0,
+        guests_male=form.guests_male.data or 0,
+        agenda=(form.agenda.data or "").splitlines(),
+        minutes=form.minutes.data or "",
+        minutes_visibility=form.minutes_visibility.data,
+        decisions=drafts,
+        by=current_user.recorder,
+    )
+    complete = valid and not _has_errors(form)
+    earlier = earlier_record(form) if complete else None
+    if complete and earlier is None and (link := recorded_before()):
+        return _sent_before("secretary/meeting_form.html", team_id, form, link, again=fingerprint())
+    try:
+        if complete:
+            recorded = services().app.record_meeting(
+                team_id, **values, idempotency_key=form.idempotency_key.data or None
             )
-            for entry in decision.form.commitments.entries
-            if (entry.form.description.data or "").strip()
-        ]
-        if (decision.form.text.data or "").strip() or commitments:
+        elif form.held_on.data is not None:
+            services().app.record_meeting(team_id, **values, check_only=True)
+    except IdempotencyKeyReused:
+        earlier = earlier_record(form) or {}
+        link = url_for(".meeting", meeting_id=earlier["id"]) if "id" in earlier else None
+        return _sent_before("secretary/meeting_form.html", team_id, form, link)
+    except DomainError as error:
+        attach(form, error, {"on": "held_on", "attendees": "attendee_ids", "owner": "owner_member_id"}, rows=rows)
+    else:
+        if complete:
+            flash(ALREADY if earlier else _("The meeting was recorded."))
+            note_recorded(url_for(".meeting", meeting_id=recorded.id))
+            return redirect(url_for(".meeting", meeting_id=recorded.id))
+    return None
+
+
+def _sent_before(
+    template: str, team_id: UUID, form: Any, link: str | None, again: str | None = None
+) -> tuple[str, int]:
+    """The form was recorded before: its key with other content (Back, an edit, send), or its very content under
+    a new key (Back where the browser restored the fields, not the key). Say it is recorded, link to it, and keep
+    the form with a new key, so that sending it once more is a deliberate second record (`again`)."""
+    form.idempotency_key.data = uuid4().hex
+    page = render_template(template, team=team_or_404(team_id), form=form, recorded=link or True, again=again)
+    return page, 409
+
+
+def _kept_or(form_class: Any, action: str, **defaults: Any) -> Any:
+    """The form posting to `action`: as it was typed when it was kept for its user (see tracker.web.drafts), else
+    fresh with its defaults."""
+    if (kept := kept_form(action)) is not None:
+        flash(KEPT)
+        return form_class(formdata=kept)
+    return form_class(formdata=None, **defaults)
+
+
+def _decision_drafts(form: MeetingForm) -> tuple[list[DecisionDraft], dict[str, str]]:
+    """The decisions and commitments filled in (blank rows are skipped; a row with only an owner or a due date is
+    not blank), and how the drafts' positions map to the form's rows (`decisions[0]` -> `decisions[2]`) for the
+    domain's errors. A commitment without a due date, or with an owner not among the choices, gets its message
+    here and is left out of the drafts."""
+    drafts: list[DecisionDraft] = []
+    rows: dict[str, str] = {}
+    for decision in form.decisions.entries:
+        row = decision.name.rsplit("-", 1)[1]  # as posted: a list's rows keep the numbers they were sent with
+        commitments, commitment_rows = [], {}
+        for entry in decision.form.commitments.entries:
+            position = entry.name.rsplit("-", 1)[1]
+            fields = entry.form
+            filled = [fields.description.data, fields.owner_member_id.data, fields.owner_body.data, fields.due_on.data]
+            if not any(value.strip() if isinstance(value, str) else value for value in filled):
+                continue
+            usable = True
+            if fields.due_on.data is None and not fields.due_on.errors:
+                fields.due_on.errors = [*fields.due_on.errors, _("A commitment needs a due date.")]
+            if fields.due_on.data is None:
+                usable = False
+            try:
+                owner = chosen_id(fields.owner_member_id.data, "owner_member_id")
+            except NotAChoice as error:
+                fields.owner_member_id.errors = [*fields.owner_member_id.errors, message_for(error)]
+                usable = False
+            if usable:
+                commitment_rows[len(commitments)] = position
+                commitments.append(
+                    CommitmentDraft(
+                        description=fields.description.data or "",
+                        due_on=fields.due_on.data,
+                        visibility=fields.visibility.data,
+                        owner_member_id=owner,
+                        owner_body=fields.owner_body.data or None,
+                    )
+                )
+        if (
+            (decision.form.text.data or "").strip()
+            or commitments
+            or any(entry.form.description.data for entry in decision.form.commitments.entries)
+        ):
+            index = len(drafts)
+            rows[f"decisions[{index}]"] = f"decisions[{row}]"
+            for draft_position, position in commitment_rows.items():
+                rows[f"decisions[{index}].commitments[{draft_position}]"] = f"decisions[{row}].commitments[{position}]"
             drafts.append(DecisionDraft(decision.form.text.data or "", decision.form.visibility.data, commitments))
-    return drafts
+    return drafts, rows
+
+
+def _has_errors(form: Any) -> bool:
+    return any(line for line in error_summary(form))
 
 
 def _offer_members(form: MeetingForm, members: list[Any]) -> None:
