@@ -15,7 +15,7 @@ import pytest
 
 from tests.story import BY
 from tracker.documents import report as reports
-from tracker.documents.report import ReportCache
+from tracker.documents.report import ReportCache, layout_fingerprint
 from tracker.web import create_app
 from tracker.web import reports as reports_web
 from tracker.web.limits import limiter
@@ -252,3 +252,13 @@ def test_renders_are_rate_limited_per_address_but_reads_from_the_cache_are_not(s
     statuses = [client.get(url, query_string={"from": start.isoformat()}).status_code for start in starts]
     assert statuses[0] == 200 and 429 in statuses  # 35 renders in a minute: past the limit of 30
     limiter.reset()
+
+
+def test_a_render_made_with_another_layout_is_never_served(tmp_path):
+    # given a report rendered before an upgrade changed its templates, stylesheet or words
+    before = ReportCache(tmp_path / "cache", layout="before")
+    before.get_or_render(("pdf", "0" * 32, 1), lambda: b"old columns")
+    # when the upgraded server asks for the same report, it renders it anew
+    after = ReportCache(tmp_path / "cache", layout="after")
+    assert after.get_or_render(("pdf", "0" * 32, 1), lambda: b"new columns") == (b"new columns", True)
+    assert ReportCache(tmp_path / "cache").layout == layout_fingerprint() != ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import fcntl
+import functools
 import hashlib
 import io
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from tracker.documents.templates import STATIC, render
+from tracker.documents.templates import STATIC, TEMPLATES, TRANSLATIONS, render
 from tracker.queries.public_report import OpenedReport
 
 PDF_VARIANTS = {"a": "pdf/a-3b", "ua": "pdf/ua-1"}
@@ -106,8 +107,9 @@ def render_pdf(opened: OpenedReport, language: str, variant: str | None = None) 
 
 
 class ReportCache:
-    """Rendered reports (PDFs, report pages) by what they depend on: team, period, as-of date, language, variant
-    and the team's latest event position, so a new event of the team means a new render, never a stale one.
+    """Rendered reports (PDFs, report pages) by what they depend on: team, period, as-of date, language, variant,
+    the team's latest event position and the layout (`layout_fingerprint`), so a new event of the team or a new
+    version of the templates means a new render, never a stale one.
 
     A render holds a lock file for its key: a second request for the same report waits and then reads the file,
     so it is rendered once; requests for other reports are never held up. Files are the owner's only (0600 in a
@@ -115,15 +117,16 @@ class ReportCache:
     the least recently read go first when the folder outgrows `max_bytes`.
     """
 
-    def __init__(self, folder: Path, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+    def __init__(self, folder: Path, max_bytes: int = DEFAULT_CACHE_BYTES, layout: str | None = None) -> None:
         self.folder = folder
         self.max_bytes = max_bytes
+        self.layout = layout if layout is not None else layout_fingerprint()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         folder.chmod(0o700)
 
     def get_or_render(self, key: tuple[Any, ...], render: Callable[[], bytes]) -> tuple[bytes, bool]:
         """The render for `key` (kind, team id, ...) and whether it was rendered just now."""
-        name = f"{key[1]}-{hashlib.sha256(repr(key).encode()).hexdigest()[:40]}"
+        name = f"{key[1]}-{hashlib.sha256(repr((self.layout, key)).encode()).hexdigest()[:40]}"
         path = self.folder / f"{name}.{key[0]}"
         if (cached := _read(path)) is not None:
             return cached, False
@@ -159,6 +162,18 @@ class ReportCache:
                 break
             path.unlink(missing_ok=True)
             total -= size
+
+
+@functools.cache
+def layout_fingerprint() -> str:
+    """The report's templates, print stylesheet and catalogues: a render made with other ones (before an upgrade)
+    is never served."""
+    digest = hashlib.sha256()
+    files = [*TEMPLATES.glob("public/report*.html"), TEMPLATES / "macros.html", STATIC / "report-print.css"]
+    for path in sorted([*files, *TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo")]):
+        with contextlib.suppress(FileNotFoundError):
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _read(path: Path) -> bytes | None:
