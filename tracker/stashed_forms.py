@@ -68,12 +68,13 @@ class StashedForms:
     def take(self, token: str, page: str) -> StashedForm | None:
         """The form kept under the token when it belongs on `page`, once: it is deleted as it is given back. None
         when the token is unknown, expired, used, or the form's page is another."""
-        digest = _digest(token)
+        digest, now = _digest(token), self.clock()
         with self.engine.begin() as conn:
+            conn.execute(delete(stashed_forms).where(stashed_forms.c.expires_at < now))  # none outlives its time
             row = conn.execute(
                 select(stashed_forms.c.sealed, stashed_forms.c.expires_at).where(stashed_forms.c.token_hash == digest)
             ).first()
-            if row is None or row.expires_at < self.clock():
+            if row is None:
                 return None
             try:
                 plain = AESGCM(self.key).decrypt(row.sealed[:12], row.sealed[12:], digest.encode())
