@@ -2,12 +2,14 @@
  *
  * Every change is saved in localStorage with the form's key, so a page lost on a weak connection, a closed tab or
  * a flat battery loses nothing: the form's page puts the draft back, key and all, and sending it again can only
- * record it once. A draft is dropped when the server says its key was recorded (body[data-recorded]).
+ * record it once. A draft is dropped when the server says its key was recorded (body[data-recorded]), after
+ * MAX_AGE, and at logout (a shared phone keeps nothing of the last user's typing).
  * The pages work the same without JavaScript; this only adds to them. No library, no network request.
  */
 (function () {
   "use strict";
   var PREFIX = "tracker-draft:";
+  var MAX_AGE = 12 * 60 * 60 * 1000; /* a login session's lifetime */
   var SKIPPED = { csrf_token: true, again: true };
 
   function storage() {
@@ -64,19 +66,25 @@
     return pair ? pair[1] : "";
   }
 
-  function forgetRecorded(store) {
-    var recorded = (document.body.getAttribute("data-recorded") || "").split(" ").filter(Boolean);
-    if (!recorded.length) { return; }
+  function forget(store, drop) {
     for (var index = store.length - 1; index >= 0; index -= 1) {
       var name = store.key(index);
       if (name && name.indexOf(PREFIX) === 0) {
         try {
-          if (recorded.indexOf(keyOf(JSON.parse(store.getItem(name)).fields)) >= 0) { store.removeItem(name); }
+          if (drop(JSON.parse(store.getItem(name)))) { store.removeItem(name); }
         } catch (error) {
           store.removeItem(name);
         }
       }
     }
+  }
+
+  function forgetRecordedAndOld(store) {
+    var recorded = (document.body.getAttribute("data-recorded") || "").split(" ").filter(Boolean);
+    var now = Date.now();
+    forget(store, function (draft) {
+      return recorded.indexOf(keyOf(draft.fields)) >= 0 || !(now - draft.saved < MAX_AGE);
+    });
   }
 
   function keep(form, store) {
@@ -122,8 +130,11 @@
     Array.prototype.forEach.call(document.querySelectorAll("textarea[data-limit]"), count);
     var store = storage();
     if (!store) { return; }
-    forgetRecorded(store);
+    forgetRecordedAndOld(store);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), function (form) { keep(form, store); });
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-logout]"), function (form) {
+      form.addEventListener("submit", function () { forget(store, function () { return true; }); });
+    });
   }
 
   if (document.readyState === "loading") {

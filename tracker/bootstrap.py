@@ -19,7 +19,13 @@ from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
 from tracker.credentials import Credentials
 from tracker.documents.report import ReportCache, forget_rendered_reports
-from tracker.persistence import create_database_engine, drop_dead_connections_at_once, eventsourcing_env, schema_lock
+from tracker.persistence import (
+    create_database_engine,
+    drop_dead_connections_at_once,
+    eventsourcing_env,
+    readiness,
+    schema_lock,
+)
 from tracker.projections import all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
 from tracker.projections.runner import ProjectionRunner
@@ -103,6 +109,7 @@ def build_services(
         projections = ProjectionRunner(app, engine, all_projections())
         signed_log = SignedLog(engine, settings.signing_key_file)
         rate_limits.create_all(engine)  # counts shared by every worker (tracker.rate_limits)
+        readiness.create_all(engine)  # /readyz's write probe (tracker.persistence.write_refused)
         stashed = StashedForms(engine, master_key.derive(b"tracker stashed forms"), clock)
     app.after_team_change.append(ReportCache(settings.report_cache_dir).forget_team)
     if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":

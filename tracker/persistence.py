@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import fcntl
+import logging
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -195,3 +197,31 @@ def drop_dead_connections_at_once(recorder: Any) -> None:
             raise
 
     pool._check = check_or_sweep
+
+
+readiness = MetaData()
+readiness_probe = Table("readiness_probe", readiness, Column("probe", String(32), primary_key=True))
+
+
+def write_refused(engine: Engine) -> str | None:
+    """Try a real write, rolled back (a row into an empty table of its own, waiting at most a second or two for
+    the write lock): the kind of error when the database refuses writes (a read-only file, file system or
+    replica, a full disk), else None."""
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.connection.driver_connection.execute("PRAGMA busy_timeout=2000")
+            try:
+                with conn.begin() as transaction:
+                    if conn.dialect.name == "postgresql":
+                        conn.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
+                        conn.exec_driver_sql("SET LOCAL statement_timeout = '3s'")
+                    conn.execute(insert(readiness_probe).values(probe=secrets.token_hex(16)))
+                    transaction.rollback()
+            finally:
+                if conn.dialect.name == "sqlite":
+                    conn.connection.driver_connection.execute("PRAGMA busy_timeout=30000")
+    except Exception as error:
+        logging.getLogger("tracker.storage").warning("the database refuses a write: %s", str(error).splitlines()[0])
+        return type(error).__name__
+    return None

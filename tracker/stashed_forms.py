@@ -83,7 +83,9 @@ class StashedForms:
             kept = json.loads(plain)
             if kept["page"] != page:
                 return None
-            conn.execute(delete(stashed_forms).where(stashed_forms.c.token_hash == digest))
+            taken = conn.execute(delete(stashed_forms).where(stashed_forms.c.token_hash == digest))
+            if taken.rowcount != 1:  # two requests at once: only the one that deleted it gets it
+                return None
         return StashedForm(kept["action"], kept["page"], [(name, value) for name, value in kept["fields"]])
 
 

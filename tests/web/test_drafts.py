@@ -142,3 +142,64 @@ def test_a_follow_up_sent_twice_is_recorded_once_and_says_so(web, services, worl
     again = client.post(f"/secretary/commitments/{commitment}/follow-up", data=data, follow_redirects=True)
     assert "This form was already sent: it is recorded once, here." in again.get_data(as_text=True)
     assert services.app.recorder.max_notification_id() == head
+
+
+def test_admin_forms_and_passwords_typed_there_are_never_kept(services, world):
+    app = csrf_app(services)
+    refused = app.test_client().post("/admin/users", data={"username": "x", "password": "a secret password"})
+    assert refused.status_code == 400 and "kept_form" not in refused.get_data(as_text=True)
+
+
+def test_a_mistyped_password_on_the_refusal_page_does_not_lose_the_kept_form(services, world):
+    app = csrf_app(services)
+    url = f"/secretary/teams/{world.a.team_id}/meetings/new"
+    browser = app.test_client()
+    refused = browser.post(url, data=meeting_form(world), headers={"Referer": f"http://localhost{url}"})
+    page = refused.get_data(as_text=True)
+    token, csrf = hidden(page, "kept_form"), hidden(page, "csrf_token")
+    wrong = browser.post(
+        f"/login?next={url}",
+        data={"username": "secretary_a", "password": "wrong", "kept_form": token, "csrf_token": csrf},
+    )
+    again = wrong.get_data(as_text=True)
+    assert hidden(again, "kept_form") == token
+    browser.post(
+        f"/login?next={url}",
+        data={
+            "username": "secretary_a",
+            "password": PASSWORD,
+            "kept_form": token,
+            "csrf_token": hidden(again, "csrf_token"),
+        },
+    )
+    assert "Протокол" in browser.get(url).get_data(as_text=True)
+
+
+def test_a_follow_up_refused_once_then_kept_comes_back_on_the_commitment_page(services, world, web):
+    # the page that refused the first try (422) is shown at the POST-only address /follow-up; the form kept after
+    # the session ended there comes back on the commitment's own page
+    client = logged_in(web, "secretary_a")
+    commitment = world.a.meeting.commitment_ids[0]
+    action = f"/secretary/commitments/{commitment}/follow-up"
+    services.app.credentials.sessions.close_all(services.app.user_named("secretary_a").id)
+    refused = client.post(
+        action,
+        data={"on": "2015-04-20", "status": "kept", "note": "Сатып алынды", "meeting_id": "", "idempotency_key": "f-2"},
+        headers={"Referer": f"http://localhost{action}"},
+    )
+    token = hidden(refused.get_data(as_text=True), "kept_form")
+    page = f"/secretary/commitments/{commitment}"
+    logged = client.post(
+        f"/login?next={page}", data={"username": "secretary_a", "password": PASSWORD, "kept_form": token}
+    )
+    assert logged.headers["Location"] == page
+    assert "Сатып алынды" in client.get(page).get_data(as_text=True)
+
+
+def test_logging_out_leaves_nothing_of_the_drafts_for_the_next_user(web, services, world):
+    client = logged_in(web, "secretary_a")
+    url = f"/secretary/teams/{world.a.team_id}/meetings/new"
+    assert client.post(url, data=meeting_form(world, idempotency_key="one")).status_code == 302
+    client.post("/logout")
+    with client.session_transaction() as session:
+        assert not {"recent_records", "recorded_keys", "kept_form"} & set(session)

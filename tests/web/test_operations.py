@@ -155,7 +155,7 @@ def test_a_read_only_database_answers_writes_503_with_the_cause_and_readyz_is_no
         assert "cannot be written to" in response.json["detail"]
         ready = client.get("/readyz")
         assert ready.status_code == 503 and ready.json["status"] == "the database refuses writes"
-        assert "readonly" in ready.json["error"]
+        assert ready.json["error"] == "OperationalError"  # the cause itself is in the server's log only
         assert services.app.recorder.max_notification_id() == head
     finally:
         services.close()

@@ -93,12 +93,14 @@ def erase() -> Any:
     """Two steps: the item named (by reference or id) is shown for the admin to confirm; only then is it erased."""
     form = ErasureForm()
     if not form.validate_on_submit():
+        form.confirmed.data = ""  # a form shown again always asks for confirmation again
         return render_template("admin/erase.html", form=form), 422 if request.method == "POST" else 200
     named = (form.item_id.data or "").strip()
     with services().engine.connect() as conn:
         item = erasable_item(conn, services().reader, current_user.viewer, request.path, named)
     if item is None:
         form.item_id.errors = [_("No meeting, decision or commitment %(item)s was found.", item=named)]
+        form.confirmed.data = ""
         return render_template("admin/erase.html", form=form), 422
     if form.confirmed.data != item.item_id.hex:  # the first step, or the name now points elsewhere: ask again
         form.confirmed.data = item.item_id.hex
@@ -107,6 +109,7 @@ def erase() -> Any:
         services().erase_item(item.item_id, reason=form.reason.data, by=current_user.recorder)
     except DomainError as error:
         attach(form, error)
+        form.confirmed.data = ""
         return render_template("admin/erase.html", form=form), 422
     flash(_erased_message(item))
     return redirect(url_for(".erase"))

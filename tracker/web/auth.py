@@ -19,7 +19,7 @@ from tracker.domain.access import Viewer
 from tracker.domain.errors import DomainError
 from tracker.domain.values import UserRole
 from tracker.queries.teams import teams_among
-from tracker.web.drafts import keep_refused_form, refusal_page, take_back
+from tracker.web.drafts import forget_drafts, keep_refused_form, refusal_page, take_back
 from tracker.web.forms import Form
 from tracker.web.limits import limiter
 from tracker.web.redirects import local_path
@@ -27,8 +27,6 @@ from tracker.web.services import services
 
 blueprint = Blueprint("auth", __name__)
 login_manager = LoginManager()
-login_manager.login_view = "auth.login"
-login_manager.login_message = _l("Please log in to continue.")
 
 
 class Account(UserMixin):
@@ -91,6 +89,7 @@ def load_account(session_id: str) -> Account | None:
 def open_session(user: User) -> None:
     """Log the user in with a new login session of their own on the server."""
     token = services().app.credentials.sessions.open(user.id, request.headers.get("User-Agent", ""))
+    forget_drafts()  # nothing of an earlier user's forms carries over to this one
     login_user(Account(user, token))
 
 
@@ -206,6 +205,7 @@ def sign_out_everywhere() -> Response:
 def logout() -> Response:
     if current_user.is_authenticated:
         services().app.credentials.sessions.close(current_user.session_token)
+    forget_drafts()
     logout_user()
     flash(_l("You are logged out."))
     return redirect(url_for("public.front_page"))

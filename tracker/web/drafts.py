@@ -25,7 +25,9 @@ from werkzeug.datastructures import MultiDict
 from tracker.stashed_forms import StashedForm
 from tracker.web.services import services
 
-KEPT_FOR = ("secretary", "admin")  # the areas where work is typed (never passwords, tokens or the API)
+KEPT_FOR = ("secretary",)  # where work is typed (never the admin's forms with passwords, tokens or the API)
+KEEPING_LIMIT = "20 per hour"  # forms kept for one address: the table cannot be filled by a stranger
+MAX_KEPT_CHARACTERS = 200_000  # a meeting's minutes are 50,000 at most
 SESSION_KEY = "kept_form"
 RECENT = "recent_records"  # the last few forms recorded in this session: their fingerprints and records
 RECENT_KEPT = 5
@@ -44,9 +46,35 @@ def keep_refused_form() -> tuple[str, str] | None:
     fields = [(name, value) for name, value in request.form.items(multi=True) if name != "csrf_token"]
     if not any(value.strip() for name, value in fields if name != "idempotency_key"):
         return None
-    page = _same_site_path(request.referrer) or request.path
+    if sum(len(name) + len(value) for name, value in fields) > MAX_KEPT_CHARACTERS or not _may_keep():
+        return None
+    page = _page_showing(_same_site_path(request.referrer) or request.path)
     token = services().stashed_forms.keep(StashedForm(request.path, page, fields))
     return token, page
+
+
+def _may_keep() -> bool:
+    """At most KEEPING_LIMIT kept forms an hour from one address (the rate limits' own storage)."""
+    from limits import parse
+
+    from tracker.web.limits import limiter
+
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    return bool(limiter.limiter.hit(parse(KEEPING_LIMIT), "kept-forms", request.remote_addr or "-"))
+
+
+def _page_showing(path: str) -> str:
+    """The page a form is on: the path itself when it can be opened, else the nearest one above it (a form
+    refused with a 422 is shown at its POST-only address, /commitments/<id>/follow-up: its page is the commitment)."""
+    adapter = current_app.url_map.bind("localhost")
+    while path.count("/") > 1:
+        try:
+            adapter.match(path, method="GET")
+            return path
+        except Exception:
+            path = path.rsplit("/", 1)[0]
+    return path
 
 
 def refusal_page(token: str, page: str, status: int) -> tuple[str, int]:
@@ -75,6 +103,18 @@ def kept_form(action: str) -> MultiDict[str, str] | None:
     if kept is None or kept.action != action:
         return None
     return MultiDict(kept.fields)
+
+
+def forget_key(form: Any) -> None:
+    """Tell the browser (static/drafts.js) to drop its draft of this form: its key is used up."""
+    if key := getattr(getattr(form, "idempotency_key", None), "data", None):
+        session[RECORDED_KEYS] = [*session.get(RECORDED_KEYS, []), key][-RECENT_KEPT:]
+
+
+def forget_drafts() -> None:
+    """At login and logout: nothing of the last user's drafts stays in the session for the next one."""
+    for name in (SESSION_KEY, RECENT, RECORDED_KEYS):
+        session.pop(name, None)
 
 
 def earlier_record(form: Any) -> dict[str, Any] | None:

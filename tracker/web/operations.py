@@ -4,7 +4,6 @@ with room to write, read models caught up and moving)."""
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ from flask import Blueprint, Response, jsonify
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from tracker.persistence import write_refused
 from tracker.web.services import services
 
 blueprint = Blueprint("operations", __name__)
@@ -37,7 +37,7 @@ def readyz() -> tuple[Response, int]:
         positions = services().projections.positions()
     except Exception as error:
         return jsonify(status="database unreachable", error=type(error).__name__), 503
-    if (refused := _write_refused()) is not None:
+    if (refused := write_refused(services().engine)) is not None:
         return jsonify(status="the database refuses writes", error=refused), 503
     if (free := _free_bytes()) is not None and free < READY_FREE_BYTES:
         return jsonify(status="the disk is nearly full: writes would fail", free_bytes=free), 503
@@ -60,18 +60,6 @@ def _stalled(head: int, positions: dict[str, int]) -> dict[str, float]:
         elif position < head and now - since >= READY_STALL:
             stalled[name] = round(now - since, 1)
     return stalled
-
-
-def _write_refused() -> str | None:
-    """Try a real write in a transaction that is rolled back (a table made and never kept): the database's own
-    answer when it refuses writes (read-only, a read-only file system or replica), else None."""
-    try:
-        with services().engine.connect() as conn, conn.begin() as transaction:
-            conn.execute(text(f"CREATE TABLE readiness_probe_{secrets.token_hex(6)} (id INTEGER)"))  # none waits
-            transaction.rollback()
-    except Exception as error:
-        return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-    return None
 
 
 def _free_bytes() -> int | None:

@@ -22,6 +22,7 @@ from tracker.web.drafts import (
     KEPT,
     earlier_record,
     fingerprint,
+    forget_key,
     kept_form,
     note_recorded,
     recorded_before,
@@ -139,6 +140,14 @@ def meeting(meeting_id: UUID) -> str:
         members=_member_names(team_id),
         minutes_form=_kept_or(MinutesForm, url_for(".correct_minutes", meeting_id=meeting_id), on=on),
         visibility_form=_kept_or(VisibilityForm, url_for(".change_minutes_visibility", meeting_id=meeting_id), on=on),
+        decision_visibility_forms={
+            decision.id: _kept_or(
+                VisibilityForm,
+                url_for(".change_decision_visibility", meeting_id=meeting_id, decision_id=decision.id),
+                on=on,
+            )
+            for decision in view.decisions
+        },
         annul_form=_kept_or(ReasonForm, url_for(".annul_meeting", meeting_id=meeting_id), on=on),
     )
 
@@ -244,6 +253,7 @@ def _commitment_action(
                 idempotency_key=form.idempotency_key.data or None,
             )
         except IdempotencyKeyReused:  # sent before with other content: the commitment's page shows what was
+            forget_key(form)
             flash(ALREADY_OTHER)
             return redirect(url_for(".commitment", commitment_id=commitment_id))
         except DomainError as error:
