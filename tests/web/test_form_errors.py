@@ -94,3 +94,12 @@ def test_the_api_reports_every_error_of_a_meeting_at_once(web, services, world):
     assert response.mimetype == "application/problem+json"
     names = [param["name"] for param in response.json["invalid_params"]]
     assert names == ["decisions[0].commitments[0].due_on", "decisions[1].text"], response.json
+
+
+def test_a_meeting_date_before_records_begin_does_not_hide_the_other_errors(web, services, world):
+    client = logged_in(web, "secretary_a")
+    data = meeting_form(world, held_on="1985-04-01", **{"decisions-0-commitments-1-description": ""})
+    response = client.post(f"/secretary/teams/{world.a.team_id}/meetings/new", data=data)
+    lines = summary_of(response.get_data(as_text=True))
+    assert any("1990" in line for line in lines), lines
+    assert any(line.startswith("Decision 1 · Commitment 2") for line in lines), lines

@@ -49,7 +49,9 @@ class MeetingCommands:
             minutes_text = inputs.text(minutes, "minutes", inputs.LONG_TEXT, required=False)
         team = self._read(Team, team_id)
         visiting = [self._read(Team, visiting_id).id for visiting_id in visiting_team_ids]
-        meeting_id, stamp = new_id(), inputs.stamp(held_on, by, "held_on")
+        meeting_id, stamp = new_id(), Stamp(max(held_on, inputs.EARLIEST), by)  # checks the rest if refused below
+        with problems.check():
+            stamp = inputs.stamp(held_on, by, "held_on")
         self.sealer.new_item(meeting_id)
         facts = dict(team=team, kind=meeting_kind, guests_female=guests_female, guests_male=guests_male, stamp=stamp)
         meeting = None
