@@ -152,3 +152,34 @@ def test_receipts_recorded_before_digests_answer_any_content_of_their_command(se
     # then it answers as it did: the first result, nothing recorded
     assert again == made[0].originator_id
     assert app.recorder.max_notification_id() == head
+
+
+def test_the_same_content_spelled_as_a_form_and_as_the_api_spell_it_is_one_record(services):
+    # Given a follow-up sent from the form (a blank note is None, the meeting left to its default), whose answer
+    # was lost on a weak connection
+    app = services.app
+    story = tell_story(app)
+    commitment_id = story.meeting.commitment_ids[0]
+    first = app.report_follow_up(
+        commitment_id, on=date(2015, 4, 1), status="in_progress", note=None, by=BY, idempotency_key="phone-1"
+    )
+    head = app.recorder.max_notification_id()
+    # When the phone's outbox sends it again through the API, spelled as the API spells it ("" and an explicit None)
+    again = app.report_follow_up(
+        commitment_id,
+        on=date(2015, 4, 1),
+        status="in_progress",
+        note="",
+        meeting_id=None,
+        by=BY,
+        idempotency_key="phone-1",
+    )
+    # Then it is the same content: the first answer, nothing recorded twice
+    assert again == first and app.recorder.max_notification_id() == head
+    # and a meeting with its defaults left out or spelled out is one meeting too
+    meeting = dict(held_on=date(2015, 4, 2), kind="regular", place="Мектеп", by=BY, idempotency_key="phone-2")
+    recorded = app.record_meeting(story.team_id, **meeting)
+    assert app.record_meeting(story.team_id, **meeting, visiting_team_ids=[], agenda=[], minutes="") == recorded
+    # while other content under that key is still refused
+    with pytest.raises(IdempotencyKeyReused):
+        app.record_meeting(story.team_id, **{**meeting, "place": "Башка жер"})

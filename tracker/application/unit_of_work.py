@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import hashlib
 import hmac
+import inspect
 import json
 import logging
 import random
@@ -59,6 +60,7 @@ def command(
 
     def decorate(body: Callable[..., Save]) -> Callable[..., Any]:
         command_name = name or body.__name__
+        signature = inspect.signature(body)
 
         @functools.wraps(body)
         def use_case(
@@ -74,7 +76,11 @@ def command(
                 with self.sealer.command():  # type: ignore[attr-defined]
                     body(self, *args, by=by, **kwargs)
                 return None
-            digest = self._digest(command_name, args, kwargs) if idempotency_key else None
+            digest = None
+            if idempotency_key:  # the input as the command reads it: one spelling, whoever sent it (form or API)
+                bound = signature.bind(self, *args, by=by, **kwargs)
+                bound.apply_defaults()
+                digest = self._digest(command_name, (), {k: v for k, v in bound.arguments.items() if k != "self"})
             work = lambda: body(self, *args, by=by, **kwargs)  # noqa: E731 - run again on a concurrent edit
             return answer(self._run(command_name, by, idempotency_key, work, digest))
 
@@ -183,7 +189,10 @@ def _settled(values: Any) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """A command's input as plain JSON values, in one spelling."""
+    """A command's input as plain JSON values, in one spelling (a blank text is no text: a form sends "" where
+    the API sends null)."""
+    if value == "":
+        return None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return _plain(dataclasses.asdict(value))
     if isinstance(value, dict):
