@@ -7,7 +7,11 @@ from uuid import UUID
 
 from flask import g, request
 from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_login import current_user
 from flask_smorest import Blueprint, abort
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from wtforms import ValidationError
 
 from tracker.application.drafts import CommitmentDraft, DecisionDraft
 from tracker.domain.access import PUBLIC
@@ -35,6 +39,7 @@ from tracker.web.api_schemas import (
     MeetingIn,
     MemberIn,
     ReportOut,
+    SessionOut,
     TeamCreated,
     TeamIn,
     TeamOut,
@@ -53,7 +58,10 @@ BEARER = [{"bearerAuth": []}]
 @blueprint.before_request
 def _bearer_token() -> Any:
     g.api_account = None
+    g.api_session = False
     header = request.headers.get("Authorization", "")
+    if not header and current_user.is_authenticated:
+        return _signed_in_session()
     if not header:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             return problem(
@@ -68,6 +76,20 @@ def _bearer_token() -> Any:
     return None
 
 
+def _signed_in_session() -> Any:
+    """The page's own session (the phone's outbox sends so): its cookie, and for a write its CSRF token in the
+    X-CSRFToken header, which a cross-site form cannot send. Answers are in the reader's language."""
+    g.api_session = True
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except (ValidationError, CSRFError):
+            detail = _("The page's security token is missing or has expired: log in again to send.")
+            return problem(401, detail=detail, kind="csrf-token")
+    g.api_account = current_user._get_current_object()
+    return None
+
+
 @blueprint.errorhandler(DomainError)
 def _domain_error(error: DomainError) -> Any:
     status = 422
@@ -76,10 +98,27 @@ def _domain_error(error: DomainError) -> Any:
     elif isinstance(error, IdempotencyKeyReused | ConcurrentEditConflict | TeamCodeTaken):
         status = 409
     kind = "".join(f"-{c.lower()}" if c.isupper() else c for c in type(error).__name__).strip("-")
+    if g.get("api_session"):  # a person's page sent it: the message in their language
+        from tracker.web.errors import message_for
+
+        each = error.errors if isinstance(error, InvalidInputs) else [error]
+        detail = " ".join(dict.fromkeys(message_for(one) for one in each))
+        return problem(status, detail=detail, field=each[0].field, kind=kind)
     if isinstance(error, InvalidInputs):  # every error of the input at once, each naming its field
         found = [{"name": each.field or "body", "reason": each.message} for each in error.errors]
         return problem(status, detail=error.message, field=found[0]["name"], invalid_params=found, kind=kind)
     return problem(status, detail=error.message, field=error.field, kind=kind)
+
+
+@blueprint.route("/session")
+class SignedInSession(MethodView):
+    @blueprint.response(200, SessionOut)
+    def get(self) -> dict[str, Any]:
+        """Who the page's session is signed in as, and the CSRF token its writes send in X-CSRFToken (the
+        phone's outbox asks before sending); 401 when the session has ended."""
+        if not g.api_session:
+            abort(401, message=_("Log in to send what waits on this phone."))
+        return {"user_id": current_user.user.id, "csrf_token": generate_csrf()}
 
 
 def _account() -> Account:

@@ -20,6 +20,11 @@ class IdSchema(ma.Schema):
     id = ma.fields.UUID(required=True)
 
 
+class SessionOut(ma.Schema):
+    user_id = ma.fields.UUID(required=True)
+    csrf_token = ma.fields.String(required=True)
+
+
 class TeamIn(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     kind = ma.fields.String(required=True, validate=one_of(vocabularies.TeamKind))

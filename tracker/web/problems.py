@@ -7,7 +7,8 @@ import http
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, json, request
+from flask import Response, g, json, request
+from flask_babel import gettext
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
@@ -54,9 +55,12 @@ class ProblemApi(Api):
         data = getattr(error, "data", None) or {}
         invalid = _invalid_params(data.get("messages") or data.get("errors") or {})
         allowed = dict(error.get_headers()).get("Allow")  # a 405 says which methods the resource takes
+        detail = data.get("message") or error.description
+        if g.get("api_session"):  # a person's page sent it (the phone's outbox): said in their language
+            detail = _in_readers_language(error.code or 500, invalid) or detail
         return problem(
             error.code or 500,
-            detail=data.get("message") or error.description,
+            detail=detail,
             field=data.get("field") or (invalid[0]["name"] if invalid else None),
             invalid_params=invalid,
             kind=data.get("kind"),
@@ -105,3 +109,15 @@ def _invalid_params(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     elif isinstance(messages, str):
         found.append({"name": prefix or "body", "reason": messages})
     return found
+
+
+def _in_readers_language(status: int, invalid: list[dict[str, str]]) -> str | None:
+    if status in (400, 422):
+        names = ", ".join(dict.fromkeys(each["name"] for each in invalid)) or "body"
+        return gettext("Some fields are missing or not valid: %(fields)s.", fields=names)
+    return {
+        401: gettext("Log in to send what waits on this phone."),
+        403: gettext("Only the team's secretaries record for it."),
+        404: gettext("It is not there (any more): it may have been erased."),
+        429: gettext("Too many requests: it will be sent again in a while."),
+    }.get(status)
