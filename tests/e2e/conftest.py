@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from flask import request
 from werkzeug.serving import make_server
 
 from tests.story import BY, Story, tell_story
@@ -59,6 +61,7 @@ class LiveServer:
     secretary: str
     password: str
     services: Any = None
+    requests: list[str] | None = None  # "METHOD /path" of every request the server saw
 
     @property
     def team_id(self) -> UUID:
@@ -75,13 +78,31 @@ def live_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Liv
     secretary = services.app.register_user(username="secretary_a", display_name="Гүлнара", password=PASSWORD, by=BY)
     services.app.grant_role(secretary, role="secretary", team_id=story.team_id, by=BY)
     app = create_app({"SECRET_KEY": "e2e", "TESTING": False}, services=services)
+    seen: list[str] = []
+    app.before_request(lambda: seen.append(f"{request.method} {request.path}"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", story, "secretary_a", PASSWORD, services)
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", story, "secretary_a", PASSWORD, services, seen)
     finally:
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
         services.close()
+
+
+def wait_until(check: Any, timeout: float = 15.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found := check():
+            return found
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def offline_layer_settled(page: Any) -> None:
+    """The service worker controls the page and has copied the pages for recording to the phone (its requests
+    are over). Polled from here: the page's CSP forbids the eval that wait_for_function uses."""
+    wait_until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"), timeout=30)
+    wait_until(lambda: page.evaluate("TrackerOutbox.meta('refreshed').then(when => Boolean(when))"), timeout=30)

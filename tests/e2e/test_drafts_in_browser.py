@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.conftest import offline_layer_settled
 from tests.e2e.test_secretary_in_browser import PHONE, log_in
 from tracker.queries.team_record import members_and_meetings
 
@@ -62,6 +63,8 @@ def test_a_session_that_ends_while_typing_loses_nothing_and_sends_nothing_unconf
     before = meetings_of(live_server)
     form = f"{live_server.url}/secretary/teams/{live_server.team_id}/meetings/new"
     phone.goto(form)
+    if phone.evaluate("Boolean(window.TrackerOutbox)"):
+        offline_layer_settled(phone)  # its background requests would set the session cookie again
     fill_meeting(phone)
     phone.context.clear_cookies()
     # When she sends it

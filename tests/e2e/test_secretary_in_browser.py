@@ -154,6 +154,7 @@ def test_a_secretary_changes_her_password_and_logs_in_with_it(page: Page, live_s
     expect(page.get_by_text("Your password is changed.")).to_be_visible()
     # the next login takes the new password
     page.get_by_role("button", name=re.compile("^Log out")).click()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()  # the outbox checks the phone first
     page.goto(f"{live_server.url}/login")
     page.get_by_label("Username").fill(live_server.secretary)
     page.get_by_label("Password").fill("a new and long password")

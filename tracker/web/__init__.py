@@ -24,6 +24,7 @@ from tracker.web.drafts import recorded_keys
 from tracker.web.error_pages import init_error_pages
 from tracker.web.errors import error_summary
 from tracker.web.logs import init_request_logs
+from tracker.web.offline import init_offline
 from tracker.web.recordings import init_recordings
 from tracker.web.redirects import local_path
 from tracker.web.request_guard import init_request_guard
@@ -88,6 +89,7 @@ def create_app(config: dict[str, Any] | None = None, services: Services | None =
     init_request_guard(app)
     init_error_pages(app)
     init_recordings(app)
+    init_offline(app)
     app.before_request(_permanent_session)
     return app
 
@@ -115,7 +117,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.web import admin, api, audit, auth, ledger, member, operations, public, reports, secretary
+    from tracker.web import admin, api, audit, auth, ledger, member, offline, operations, public, reports, secretary
     from tracker.web.problems import ProblemApi
 
     app.register_blueprint(operations.blueprint)
@@ -127,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(member.blueprint)
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(audit.blueprint)
+    app.register_blueprint(offline.blueprint)
     csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing for a cross-site form to ride on
     ProblemApi(app).register_blueprint(api.blueprint)
 
@@ -160,7 +163,8 @@ def _security_headers(response: Response) -> Response:
 
 
 def _permanent_session() -> None:
-    session.permanent = True
+    if not session.permanent:  # setting it marks the session changed: only when it does change
+        session.permanent = True
 
 
 def _secret_key(settings: Settings) -> str:

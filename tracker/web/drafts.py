@@ -95,7 +95,7 @@ def kept_form(action: str) -> MultiDict[str, str] | None:
     fields as a form's data, once."""
     if "kept_form" not in g:
         g.kept_form = None
-        wanted = session.get(SESSION_KEY)
+        wanted = None if g.get("device_copy") else session.get(SESSION_KEY)  # the phone's copy takes nothing
         if isinstance(wanted, dict) and wanted.get("page") == request.path and request.method == "GET":
             session.pop(SESSION_KEY)
             g.kept_form = services().stashed_forms.take(str(wanted.get("token")), request.path)

@@ -40,6 +40,7 @@ from tracker.web.forms import (
     VisibilityForm,
 )
 from tracker.web.guards import require_secretary_of, team_of_commitment, team_of_meeting, team_or_404
+from tracker.web.offline import reading_viewer
 from tracker.web.services import services
 
 blueprint = Blueprint("secretary", __name__, url_prefix="/secretary")
@@ -56,6 +57,12 @@ def home() -> str:
     with services().engine.connect() as conn:
         teams = teams_among(conn, current_user.secretary_teams)
     return render_template("secretary/home.html", teams=teams)
+
+
+@blueprint.get("/outbox")
+def outbox() -> str:
+    """What waits on this phone to be sent (filled in by static/offline.js from IndexedDB; see docs/offline.md)."""
+    return render_template("secretary/outbox.html")
 
 
 @blueprint.get("/teams/<uuid:team_id>")
@@ -126,12 +133,10 @@ def record_meeting(team_id: UUID) -> Any:
 def meeting(meeting_id: UUID) -> str:
     team_id = _team_of(team_of_meeting, meeting_id)
     require_secretary_of(team_id)
-    view = services().reader.meeting(meeting_id, current_user.viewer, request.path)
+    view = services().reader.meeting(meeting_id, reading_viewer(), request.path)
     team, on = team_or_404(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
-        commitments = meeting_commitments(
-            conn, services().reader, current_user.viewer, request.path, team, meeting_id, on
-        )
+        commitments = meeting_commitments(conn, services().reader, reading_viewer(), request.path, team, meeting_id, on)
     return render_template(
         "secretary/meeting.html",
         team=team_or_404(team_id),
@@ -179,7 +184,7 @@ def follow_ups(team_id: UUID) -> str:
     require_secretary_of(team_id)
     team, today = team_or_404(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
-        commitments = team_record.follow_ups(conn, services().reader, current_user.viewer, request.path, team, today)
+        commitments = team_record.follow_ups(conn, services().reader, reading_viewer(), request.path, team, today)
     return render_template(
         "secretary/follow_ups.html", team=team, commitments=commitments, members=_member_names(team_id), today=today
     )
@@ -290,7 +295,7 @@ def _correction(
 
 
 def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
-    view = services().reader.commitment(commitment_id, current_user.viewer, request.path)
+    view = services().reader.commitment(commitment_id, reading_viewer(), request.path)
     team, today = team_or_404(team_id), services().app.today_for(team_id)
     with services().engine.connect() as conn:
         glance = commitment_at_a_glance(conn, team, commitment_id, view.made_on, today)
