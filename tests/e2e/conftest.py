@@ -62,6 +62,7 @@ class LiveServer:
     password: str
     services: Any = None
     requests: list[str] | None = None  # "METHOD /path" of every request the server saw
+    app: Any = None  # the Flask app, whose config a test may change while it serves
 
     @property
     def team_id(self) -> UUID:
@@ -80,16 +81,40 @@ def live_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Liv
     app = create_app({"SECRET_KEY": "e2e", "TESTING": False}, services=services)
     seen: list[str] = []
     app.before_request(lambda: seen.append(f"{request.method} {request.path}"))
+    in_flight = InFlight(app.wsgi_app)
+    app.wsgi_app = in_flight  # type: ignore[method-assign]
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", story, "secretary_a", PASSWORD, services, seen)
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", story, "secretary_a", PASSWORD, services, seen, app)
     finally:
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+        wait_until(lambda: in_flight.count == 0, timeout=30)  # a request still answering uses the database
         services.close()
+
+
+class InFlight:
+    """Counts the requests being answered, so the database is closed only when none is (a browser's background
+    requests may still be running when a test ends; closing SQLite under one crashes the process)."""
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app, self.count, self.lock = wsgi_app, 0, threading.Lock()
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        with self.lock:
+            self.count += 1
+        answer = None
+        try:
+            answer = self.wsgi_app(environ, start_response)
+            return list(answer)
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+            with self.lock:
+                self.count -= 1
 
 
 def wait_until(check: Any, timeout: float = 15.0) -> Any:
@@ -104,5 +129,8 @@ def wait_until(check: Any, timeout: float = 15.0) -> Any:
 def offline_layer_settled(page: Any) -> None:
     """The service worker controls the page and has copied the pages for recording to the phone (its requests
     are over). Polled from here: the page's CSP forbids the eval that wait_for_function uses."""
+    wait_until(lambda: page.evaluate("navigator.serviceWorker.getRegistration().then(r => Boolean(r && r.active))"))
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()  # this page started loading while the worker was being installed: the next load is its
     wait_until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"), timeout=30)
     wait_until(lambda: page.evaluate("TrackerOutbox.meta('refreshed').then(when => Boolean(when))"), timeout=30)
