@@ -191,8 +191,10 @@ def test_items_queued_when_the_session_ended_are_sent_after_logging_in(
     version = live_server.services.app.commitment(commitment_id).version
     with Cut(context, live_server):
         follow_up_offline(page, live_server, commitment_id, "Сессия бүттү")
+        context.route("**/api/**", abort)  # not sent before the session ends
     # the session ends while the phone waits (expired, or the cookie is gone)
     context.clear_cookies()
+    context.unroute("**/api/**", abort)
     page.goto(f"{live_server.url}/secretary/outbox")
     # Then the login page says what waits, and nothing is sent
     expect(page.locator("[data-outbox-badge]")).to_have_text("Log in to send 1 item")
@@ -221,11 +223,13 @@ def test_a_reused_key_and_a_commitment_closed_meanwhile_stay_in_the_outbox_and_b
         fill_offline_meeting(page)
         page.get_by_role("button", name="Record the meeting").click()
         expect(page.locator("[data-outbox-badge]")).to_have_text("3 unsent")
+        context.route("**/api/**", abort)  # nothing is sent when the connection returns, until the server is set
     # Meanwhile, on the server: the first commitment is closed, and the second item's key was used for other content
     app.report_follow_up(closed, on=date(2025, 6, 29), status="kept", note="Бүттү", by=BY)
     key = next(item["key"] for item in outbox_items(page) if item["action"].endswith(f"{other}/follow-up"))
     app.report_follow_up(other, on=date(2025, 6, 29), status="in_progress", note="Башка", by=BY, idempotency_key=key)
     # When the phone sends
+    context.unroute("**/api/**", abort)
     page.goto(f"{live_server.url}/secretary/outbox")
     page.get_by_role("button", name="Send now").click()
     # Then the meeting is recorded, and the two refused items stay, each saying why
