@@ -25,6 +25,8 @@
   }
 
   function user() { return document.body.getAttribute("data-user") || ""; }
+  function secretary() { return document.body.hasAttribute("data-secretary"); }
+  var REPLACING = "tracker-outbox-replacing"; /* localStorage: {new item's key: the refused item it replaces} */
 
   function mine(all) {
     var me = user();
@@ -92,6 +94,7 @@
         state.textContent = say("waiting");
       }
       row.appendChild(state);
+      if (me && each.user && each.user !== me) { list.appendChild(row); return; } /* not this account's to touch */
       var actions = document.createElement("p");
       if (each.state === "refused") {
         var edit = document.createElement("a");
@@ -132,7 +135,7 @@
   /* The service worker and the copies kept on the phone */
 
   function registerWorker() {
-    if (!user() || !("serviceWorker" in navigator)) { return; }
+    if (!secretary() || !("serviceWorker" in navigator)) { return; }
     navigator.serviceWorker.register("/secretary/sw.js", { scope: "/secretary/" }).catch(function () { /* none */ });
     if (navigator.storage && navigator.storage.persist) {
       navigator.storage.persist().catch(function () { /* asked; the browser decides */ });
@@ -141,7 +144,7 @@
   }
 
   function refresh(force) {
-    if (!user() || !("serviceWorker" in navigator) || !navigator.onLine) { return; }
+    if (!secretary() || !("serviceWorker" in navigator) || !navigator.onLine) { return; }
     navigator.serviceWorker.ready.then(function (registration) {
       if (registration.active) { registration.active.postMessage({ type: "refresh", force: Boolean(force) }); }
     });
@@ -153,8 +156,10 @@
         .formatToParts(new Date());
       var part = function (type) { return parts.filter(function (p) { return p.type === type; })[0].value; };
       return part("year") + "-" + part("month") + "-" + part("day");
-    } catch (error) {
-      return null;
+    } catch (error) { /* no time zones in this browser: the phone's own date */
+      var now = new Date();
+      var two = function (n) { return (n < 10 ? "0" : "") + n; };
+      return now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate());
     }
   }
 
@@ -210,8 +215,7 @@
     document.addEventListener("click", function (event) {
       var button = event.target.closest && event.target.closest("[name=add_decision]");
       if (!button || !button.form) { return; }
-      if (navigator.onLine && !document.body.hasAttribute("data-device-copy")) { return; }
-      if (addDecision(button.form)) { event.preventDefault(); }
+      if (addDecision(button.form)) { event.preventDefault(); } /* no round trip on a weak connection */
     });
   }
 
@@ -229,9 +233,49 @@
         }
         input.value = form.getAttribute("data-outbox-label");
         var replaced = form.getAttribute("data-replaces");
-        if (replaced) { outbox.remove(replaced).then(outbox.announce); }
+        var key = form.querySelector("input[name=idempotency_key]");
+        if (replaced && key) { replacing(key.value, replaced); }
       });
     });
+  }
+
+  /* An edited item is removed only once its new version is safe: recorded by the server (the page after says so
+     in body[data-recorded]) or kept in the outbox under its own key. Until then both stay. */
+  function replacing(newKey, oldKey) {
+    try {
+      var pairs = JSON.parse(window.localStorage.getItem(REPLACING) || "{}");
+      pairs[newKey] = { old: oldKey, at: Date.now() };
+      window.localStorage.setItem(REPLACING, JSON.stringify(pairs));
+    } catch (error) { /* no storage: the old item stays, to discard by hand */ }
+  }
+
+  function settleReplaced(all) {
+    var pairs;
+    try { pairs = JSON.parse(window.localStorage.getItem(REPLACING) || "{}"); } catch (error) { return Promise.resolve(); }
+    var recorded = (document.body.getAttribute("data-recorded") || "").split(" ").filter(Boolean);
+    var kept = all.map(function (each) { return each.key; });
+    var removals = [];
+    Object.keys(pairs).forEach(function (newKey) {
+      var pair = pairs[newKey] || {};
+      if (recorded.indexOf(newKey) >= 0 || kept.indexOf(newKey) >= 0) {
+        removals.push(outbox.remove(pair.old));
+        delete pairs[newKey];
+      } else if (!(Date.now() - (pair.at || 0) < 12 * 60 * 60 * 1000)) {
+        delete pairs[newKey]; /* never sent: the old item stays */
+      }
+    });
+    try { window.localStorage.setItem(REPLACING, JSON.stringify(pairs)); } catch (error) { /* as it was */ }
+    return Promise.all(removals).then(function () { if (removals.length) { outbox.announce(); } });
+  }
+
+  function forgetDrafts() {
+    try {
+      var store = window.localStorage;
+      for (var index = store.length - 1; index >= 0; index -= 1) {
+        var name = store.key(index);
+        if (name && (name.indexOf(outbox.DRAFT_PREFIX) === 0 || name === REPLACING)) { store.removeItem(name); }
+      }
+    } catch (error) { /* nothing kept */ }
   }
 
   function forgetQueuedDrafts(all) {
@@ -253,7 +297,7 @@
     var match = /^#edit=([0-9a-f]+)$/.exec(window.location.hash);
     if (!match) { return; }
     outbox.item(match[1]).then(function (found) {
-      if (!found) { return; }
+      if (!found || (found.user && found.user !== user())) { return; }
       var form = Array.prototype.filter.call(document.querySelectorAll("form"), function (each) {
         return new URL(each.action, window.location.href).pathname === found.action;
       })[0];
@@ -294,15 +338,17 @@
         event.preventDefault();
         event.stopImmediatePropagation(); /* static/drafts.js forgets the drafts when the logout really goes */
         outbox.items().then(function (all) {
-          if (!all.length) { return leave(form); }
-          return ask(form, all.length);
+          var own = mine(all);
+          if (!own.length) { return leave(form); }
+          return ask(form, own.length);
         }, function () { return leave(form); });
       });
     });
   }
 
   function leave(form) {
-    return outbox.forgetEverything().catch(function () { /* nothing kept */ }).then(function () {
+    forgetDrafts(); /* also where requestSubmit is missing and static/drafts.js never sees the submit */
+    return outbox.forgetEverything(user()).catch(function () { /* nothing kept */ }).then(function () {
       form.setAttribute("data-confirmed", "1");
       if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
     });
@@ -334,7 +380,8 @@
       if (choice === "cancel") { panel.parentNode.removeChild(panel); }
       if (choice === "discard_all") { leave(form); }
       if (choice === "send_first") {
-        send(true).then(function () { return outbox.items(); }).then(function (left) {
+        send(true).then(function () { return outbox.items(); }).then(function (all) {
+          var left = mine(all);
           if (!left.length) { leave(form); } else { text.textContent = say("logout", { n: left.length }); }
         });
       }
@@ -363,6 +410,17 @@
     if (button) { button.addEventListener("click", function () { send(true); }); }
   }
 
+  function forgetOthersCopies() {
+    /* the copies kept on this phone are another account's (theirs ended without logging out): not for this one */
+    return outbox.meta("copies-of").then(function (owner) {
+      if (!owner || owner === user()) { return null; }
+      return Promise.all([window.caches ? window.caches.delete(outbox.PAGES) : null,
+                          outbox.setMeta("copies-of", null), outbox.setMeta("refreshed", 0)]).then(function () {
+        refresh(true); /* this account's own copies */
+      });
+    });
+  }
+
   function start() {
     var block = document.getElementById("outbox-words");
     if (!outbox || !block || !window.indexedDB) { return; }
@@ -373,9 +431,11 @@
     labelForms();
     guardLogout();
     outboxPage();
-    var ready = user() ? outbox.setMeta("user", user()) : Promise.resolve();
+    var ready = user() ? Promise.all([outbox.setMeta("user", user()), forgetOthersCopies()]) : Promise.resolve();
     ready.then(function () { return outbox.items(); }).then(function (all) {
       forgetQueuedDrafts(all);
+      return settleReplaced(all);
+    }).then(function () {
       return render();
     }).then(function () {
       window.setTimeout(editFromHash, 0); /* after static/drafts.js has put back a draft of its own */

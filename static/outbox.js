@@ -59,7 +59,29 @@
   function keep(item) { return inStore(ITEMS, "readwrite", function (store) { return store.put(item); }); }
   function remove(key) { return inStore(ITEMS, "readwrite", function (store) { return store.delete(key); }); }
   function item(key) { return inStore(ITEMS, "readonly", function (store) { return store.get(key); }); }
-  function clearItems() { return inStore(ITEMS, "readwrite", function (store) { return store.clear(); }); }
+  function clearItems(user) {
+    /* the account's own items (and those typed before any account was known); another account's stay */
+    return items().then(function (all) {
+      var theirs = all.filter(function (each) { return !user || !each.user || each.user === user; });
+      return inStore(ITEMS, "readwrite", function (store) {
+        theirs.forEach(function (each) { store.delete(each.key); });
+      });
+    });
+  }
+  function markRefused(key, problem) {
+    /* in one transaction: only an item still there and still waiting (a discard or another send meanwhile wins) */
+    return inStore(ITEMS, "readwrite", function (store) {
+      var request = store.get(key);
+      request.onsuccess = function () {
+        var found = request.result;
+        if (found && found.state === "waiting") {
+          found.state = "refused";
+          found.problem = problem;
+          store.put(found);
+        }
+      };
+    });
+  }
   function meta(name) { return inStore(META, "readonly", function (store) { return store.get(name); }); }
   function setMeta(name, value) {
     return inStore(META, "readwrite", function (store) { return store.put(value, name); });
@@ -170,6 +192,8 @@
       date: "on"
     }
   ];
+
+  function keeps(path) { return routeOf(path) !== null; }
 
   function routeOf(path) {
     for (var index = 0; index < ROUTES.length; index += 1) {
@@ -284,10 +308,8 @@
             return null;
           }
           return problemOf(response).then(function (problem) {
-            each.state = "refused";
-            each.problem = problem;
             outcome.refused += 1;
-            return keep(each);
+            return markRefused(each.key, problem);
           });
         }, function () { stopped = true; outcome.offline = true; outcome.waiting += 1; });
       });
@@ -346,16 +368,17 @@
     });
   }
 
-  function forgetEverything() {
-    /* at logout: the outbox (asked first), the device copies and what the outbox knows of the account */
-    var steps = [clearItems(), setMeta("refreshed", 0), setMeta("login", false), setMeta("user", null)];
+  function forgetEverything(user) {
+    /* at logout: the account's outbox (asked first), the device copies and what the outbox knows of the account */
+    var steps = [clearItems(user), setMeta("refreshed", 0), setMeta("login", false), setMeta("user", null),
+                 setMeta("copies-of", null)];
     if (global.caches) { steps.push(global.caches.delete(PAGES)); }
     return Promise.all(steps).then(announce);
   }
 
   global.TrackerOutbox = {
     items: items, item: item, keep: keep, remove: remove, meta: meta, setMeta: setMeta, announce: announce,
-    fromForm: fromForm, sendAll: sendAll, refreshCopies: refreshCopies, forgetEverything: forgetEverything,
+    fromForm: fromForm, keeps: keeps, sendAll: sendAll, refreshCopies: refreshCopies, forgetEverything: forgetEverything,
     randomKey: randomKey, PAGES: PAGES, CHANNEL: CHANNEL, DRAFT_PREFIX: DRAFT_PREFIX
   };
 }(self));

@@ -67,9 +67,13 @@ function sendOrKeep(request) {
 
 function pageOrCopy(request) {
   return within(fetch(request), PAGE_WAIT).catch(function () {
-    return caches.match(request, { cacheName: outbox.PAGES, ignoreSearch: true }).then(function (copy) {
-      return copy || caches.match("/secretary/outbox", { cacheName: outbox.PAGES }).then(function (page) {
-        return page || Response.error();
+    /* only the copies of the account last signed in on this phone: another account's are never shown */
+    return Promise.all([outbox.meta("user"), outbox.meta("copies-of")]).then(function (who) {
+      if (!who[0] || who[0] !== who[1]) { return Response.error(); }
+      return caches.match(request, { cacheName: outbox.PAGES, ignoreSearch: true }).then(function (copy) {
+        return copy || caches.match("/secretary/outbox", { cacheName: outbox.PAGES }).then(function (page) {
+          return page || Response.error();
+        });
       });
     });
   });
@@ -85,7 +89,7 @@ self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
-  if (request.mode === "navigate" && request.method === "POST" && url.pathname.indexOf("/secretary/") === 0) {
+  if (request.mode === "navigate" && request.method === "POST" && outbox.keeps(url.pathname)) {
     event.respondWith(sendOrKeep(request));
   } else if (request.mode === "navigate" && request.method === "GET" && url.pathname.indexOf("/secretary/") === 0) {
     event.respondWith(pageOrCopy(request));

@@ -177,9 +177,9 @@ def test_a_meeting_sent_twice_on_a_flaky_connection_is_recorded_once(context: Br
     # When the connection returns, the outbox sends it again: the server answers the first result, once
     context.unroute("**/meetings/new", answer_lost)
     context.unroute("**/api/**", abort)
-    page.get_by_role("button", name="Send now").click()
-    expect(page.get_by_text("1 item sent.")).to_be_visible()
-    assert outbox_items(page) == []
+    page.reload()  # sent on load (or already by Background Sync, whichever comes first)
+    wait_until(lambda: outbox_items(page) == [])
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
     assert len([m for m in meetings(live_server) if m.place == PLACE]) == 1
 
 
@@ -296,3 +296,40 @@ def test_logging_out_with_unsent_items_asks_first_and_discarding_wipes_the_phone
     assert outbox_items(page) == []
     assert "tracker-pages" not in page.evaluate("caches.keys()")
     assert live_server.services.app.commitment(commitment_id).version == version  # discarded, never sent
+
+
+def test_on_a_shared_phone_the_next_account_neither_sees_the_last_ones_pages_nor_touches_its_outbox(
+    context: BrowserContext, live_server: Any
+) -> None:
+    app, team_id = live_server.services.app, live_server.team_id
+    other = app.register_user(username="secretary_b", display_name="Бакыт", password=live_server.password, by=BY)
+    app.grant_role(other, role="secretary", team_id=team_id, by=BY)
+    commitment_id = live_server.story.meeting.commitment_ids[0]
+    # Given secretary A's item waiting on the phone, and A's session ending without logging out
+    page = ready_phone(context, live_server, f"/secretary/commitments/{commitment_id}")
+    first = page.evaluate("TrackerOutbox.meta('copies-of')")
+    with Cut(context, live_server):
+        follow_up_offline(page, live_server, commitment_id, "А жазды")
+        context.route("**/api/**", abort)
+    context.clear_cookies()
+    context.unroute("**/api/**", abort)
+    # When secretary B logs in on the same phone
+    page.goto(f"{live_server.url}/login")
+    page.get_by_label("Username").fill("secretary_b")
+    page.get_by_label("Password").fill(live_server.password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_role("heading", name="Your teams")).to_be_visible()
+    # Then A's copies are gone (B's own replace them), and A's item is neither sent, counted nor B's to discard
+    wait_until(lambda: page.evaluate("TrackerOutbox.meta('copies-of')") == other.hex)
+    assert first != other.hex
+    page.goto(f"{live_server.url}/secretary/outbox")
+    expect(page.get_by_text("Kept for another account: log in as that account to send it.")).to_be_visible()
+    expect(page.locator(".outbox-item").get_by_role("button", name="Discard")).to_have_count(0)
+    expect(page.locator("[data-outbox-badge]").first).to_be_hidden()
+    assert len(outbox_items(page)) == 1
+    # and logging out leaves A's item for A
+    page.get_by_role("button", name=re.compile("^Log out")).click()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
+    log_in(page, live_server)
+    wait_until(lambda: outbox_items(page) == [])  # A is back: sent
+    assert app.commitment(commitment_id).status == "in_progress"

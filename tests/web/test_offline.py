@@ -220,3 +220,26 @@ def test_another_teams_secretary_cannot_send_for_a_team_through_her_session(serv
     client, token = session_client(services, role="secretary_b")
     answer = send(client, f"/api/v1/teams/{world.a.team_id}/meetings", meeting_body(world), token, "m3")
     assert answer.status_code == 403
+
+
+def test_a_body_refused_before_the_api_reads_it_is_still_said_in_the_readers_language(services, world):
+    # Given the outbox of a secretary reading Russian
+    client, token = session_client(services, language="ru")
+    url = f"/api/v1/teams/{world.a.team_id}/meetings"
+    # When it sends a body nested too deep, and one too large (refused before the API's own check runs)
+    deep: dict = {}
+    inner = deep
+    for _ in range(40):
+        inner["a"] = {}
+        inner = inner["a"]
+    nested = send(client, url, deep, token, "deep")
+    large = client.post(
+        url,
+        data=b"x" * (3 * 1024 * 1024),
+        headers={"Content-Type": "application/json", "X-CSRFToken": token, "Idempotency-Key": "large"},
+    )
+    # Then each is a problem, in Russian, with nothing recorded
+    for answer, status in ((nested, 400), (large, 413)):
+        assert answer.status_code == status and answer.mimetype == "application/problem+json"
+        detail = answer.get_json()["detail"]
+        assert any("а" <= letter <= "я" for letter in detail.lower()), detail

@@ -80,6 +80,7 @@ def _signed_in_session() -> Any:
     """The page's own session (the phone's outbox sends so): its cookie, and for a write its CSRF token in the
     X-CSRFToken header, which a cross-site form cannot send. Answers are in the reader's language."""
     g.api_session = True
+    g.in_the_background = True  # the outbox sends while the person does something else: no cookie set back
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))

@@ -56,7 +56,7 @@ class ProblemApi(Api):
         invalid = _invalid_params(data.get("messages") or data.get("errors") or {})
         allowed = dict(error.get_headers()).get("Allow")  # a 405 says which methods the resource takes
         detail = data.get("message") or error.description
-        if g.get("api_session"):  # a person's page sent it (the phone's outbox): said in their language
+        if sent_by_a_page():  # a person's page sent it (the phone's outbox): said in their language
             detail = _in_readers_language(error.code or 500, invalid) or detail
         return problem(
             error.code or 500,
@@ -111,7 +111,19 @@ def _invalid_params(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     return found
 
 
+def sent_by_a_page() -> bool:
+    """The request came from the app's own pages with their session (no bearer token), as the phone's outbox
+    sends: also for a refusal made before the API's own check ran (a body too large or nested too deep)."""
+    from flask_login import current_user
+
+    if g.get("api_session"):
+        return True
+    return not request.headers.get("Authorization") and bool(current_user and current_user.is_authenticated)
+
+
 def _in_readers_language(status: int, invalid: list[dict[str, str]]) -> str | None:
+    if status in (400, 422) and not invalid:
+        return gettext("The form could not be read: edit it and send it again.")
     if status in (400, 422):
         names = ", ".join(dict.fromkeys(each["name"] for each in invalid)) or "body"
         return gettext("Some fields are missing or not valid: %(fields)s.", fields=names)
@@ -119,5 +131,6 @@ def _in_readers_language(status: int, invalid: list[dict[str, str]]) -> str | No
         401: gettext("Log in to send what waits on this phone."),
         403: gettext("Only the team's secretaries record for it."),
         404: gettext("It is not there (any more): it may have been erased."),
+        413: gettext("Too long to send: shorten the text and send it again."),
         429: gettext("Too many requests: it will be sent again in a while."),
     }.get(status)
