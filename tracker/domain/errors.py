@@ -139,3 +139,43 @@ class ConcurrentEditConflict(DomainError):
 
 class ItemAlreadyErased(DomainError):
     field = "item_id"
+
+
+class ProblemClosed(DomainError):
+    """An assessed problem takes no new plan items nor stage changes until it is reopened."""
+
+
+class ProblemNotClosed(DomainError):
+    pass
+
+
+class StageUnchanged(DomainError):
+    field = "stage"
+
+
+class PlanItemAlreadyThere(DomainError):
+    field = "commitment_id"
+
+
+class NotInPlan(DomainError):
+    field = "commitment_id"
+
+
+class CommitmentOfAnotherTeam(DomainError):
+    field = "commitment_id"
+
+
+class AssessmentWithoutMeasure(DomainError):
+    """An assessment says what was measured before and after, or why nothing could be."""
+
+    field = "measures"
+
+
+class DateBeforeReported(DomainError):
+    field = "on"
+
+
+class StageOutOfOrder(DomainError):
+    """A stage change, an assessment or a reopening dated before the problem's current stage began."""
+
+    field = "on"

@@ -110,6 +110,81 @@ CLOSED_STATUSES = frozenset(
 FOLLOW_UP_STATUSES = frozenset(set(CommitmentStatus) - {CommitmentStatus.OPEN})
 
 
+class ProblemCategory(StrEnum):
+    EARLY_MARRIAGE = "early_marriage"
+    DOMESTIC_VIOLENCE = "domestic_violence"  # domestic and gender-based violence
+    EXTREMISM = "extremism"  # extremism and radicalisation
+    INTER_ETHNIC_TENSION = "inter_ethnic_tension"
+    YOUTH_CONFLICT = "youth_conflict"
+    EXTORTION_IN_SCHOOLS = "extortion_in_schools"
+    DRUGS = "drugs"
+    THEFT = "theft"
+    ROAD_SAFETY = "road_safety"
+    STREET_LIGHTING = "street_lighting"
+    OTHER = "other"
+
+
+class SaraStage(StrEnum):
+    """Where a problem stands in the SARA cycle, in order."""
+
+    SCANNING = "scanning"
+    ANALYSIS = "analysis"
+    RESPONSE = "response"
+    ASSESSMENT = "assessment"
+
+    @property
+    def order(self) -> int:
+        return list(SaraStage).index(self)
+
+
+class AnalysisSource(StrEnum):
+    RESIDENTS_SURVEY = "residents_survey"
+    POLICE_DATA = "police_data"
+    SCHOOL = "school"
+    ELDERS = "elders"
+    OTHER = "other"
+
+
+class ActivityKind(StrEnum):
+    CAMPAIGN = "campaign"
+    MEETING_WITH_AT_RISK_GROUPS = "meeting_with_at_risk_groups"
+    TRAINING = "training"
+    PATROL = "patrol"
+    REPAIR = "repair"
+    OTHER = "other"
+
+
+class FundingSource(StrEnum):
+    LOCAL_BUDGET = "local_budget"
+    DONOR_GRANT = "donor_grant"
+    NGO = "ngo"
+    COMMUNITY = "community"
+    NONE = "none"
+
+
+class Currency(StrEnum):
+    KGS = "KGS"
+    TJS = "TJS"
+    UZS = "UZS"
+    USD = "USD"
+    EUR = "EUR"
+
+
+class FundingState(StrEnum):
+    COMMITTED = "committed"
+    RECEIVED = "received"
+
+
+class Conclusion(StrEnum):
+    """What an assessment found: modelled on problem-oriented policing's outcomes."""
+
+    SOLVED = "solved"
+    REDUCED = "reduced"
+    DISPLACED = "displaced"
+    UNCHANGED = "unchanged"
+    WORSE = "worse"
+
+
 def parse(vocabulary: type[StrEnum], value: object, field: str) -> StrEnum:
     """Turn a raw value into a member of a vocabulary, or raise InvalidValue naming the field."""
     try:
