@@ -1,6 +1,6 @@
 """The Tracker application: one method per use case, the only way events get into the log.
 
-Commands live by aggregate family (teams, meetings, commitments, users, erasure), each a mixin of the one
+Commands live by aggregate family (teams, meetings, commitments, problems, users, erasure), each a mixin of the one
 `Tracker` application (its name fixes the PostgreSQL table and the one Merkle log); the unit of work that saves
 them is `tracker.application.unit_of_work`.
 """
@@ -22,6 +22,7 @@ from tracker.application.aggregates import Aggregates
 from tracker.application.commitments import CommitmentCommands
 from tracker.application.erasure import Erasure
 from tracker.application.meetings import MeetingCommands
+from tracker.application.problems import ProblemCommands
 from tracker.application.teams import TeamCommands
 from tracker.application.unit_of_work import UnitOfWork
 from tracker.application.users import UserCommands
@@ -34,7 +35,15 @@ from tracker.transcodings import TRANSCODINGS
 
 
 class Tracker(
-    TeamCommands, MeetingCommands, CommitmentCommands, UserCommands, Erasure, UnitOfWork, Aggregates, Application[UUID]
+    TeamCommands,
+    MeetingCommands,
+    CommitmentCommands,
+    ProblemCommands,
+    UserCommands,
+    Erasure,
+    UnitOfWork,
+    Aggregates,
+    Application[UUID],
 ):
     name = "Tracker"
     snapshotting_intervals: ClassVar = {Team: 50}

@@ -1,4 +1,5 @@
-"""What the use cases take in and give back: drafts of decisions and commitments, and a recorded meeting's ids."""
+"""What the use cases take in and give back: drafts of decisions, commitments and measures, and a recorded
+meeting's ids."""
 
 from __future__ import annotations
 
@@ -22,6 +23,19 @@ class DecisionDraft:
     text: str
     visibility: str
     commitments: list[CommitmentDraft] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MeasureDraft:
+    """A number before and after a problem's response, as typed: e.g. reported cases of extortion at school No. 3,
+    7 in 2014, 1 in 2015, from police data."""
+
+    what: str
+    before: str
+    after: str
+    before_period: str
+    after_period: str
+    source: str
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.utils import get_topic
 
 from tracker.application.unit_of_work import Save, command
-from tracker.domain import Commitment, Meeting, Stamp, Team
+from tracker.domain import Commitment, Meeting, Problem, Stamp, Team
 from tracker.domain.errors import NotFound
 from tracker.domain.values import ErasureReason, parse
 
@@ -18,11 +18,17 @@ class Erasure:
     def erase_item(self: Any, item_id: UUID, *, reason: str, by: str) -> UUID:
         """Destroy an item's data key for good, then record ItemErased; safe to run again if interrupted.
 
-        The item is a meeting (its minutes and agenda), a decision, or a commitment (its decision's text, shared
-        with the decision's other commitments). Returns the id of the item whose key was destroyed.
+        The item is a meeting (its minutes and agenda), a decision, a commitment (its decision's text, shared
+        with the decision's other commitments), or a problem (all of its text). Returns the id of the item whose key
+        was destroyed.
         """
         reason_code = parse(ErasureReason, reason, "reason")
-        meeting, key_id = self._erasable(item_id)
+        if isinstance(found := self._found(item_id), Problem):
+            self.sealer.key_store.destroy(found.id)
+            if not found.erased:
+                self._record_problem_erasure(found.id, reason_code, by=by)
+            return found.id
+        meeting, key_id = self._erasable(item_id, found)
         self.sealer.key_store.destroy(key_id)
         if not meeting.is_erased(key_id):
             self._record_erasure(meeting.id, key_id, reason_code, by=by)
@@ -35,11 +41,20 @@ class Erasure:
         meeting.erase_item(key_id, reason=reason, stamp=stamp)
         return Save(meeting, stamp=stamp, id=key_id)
 
-    def _erasable(self: Any, item_id: UUID) -> tuple[Meeting, UUID]:
+    @command(name="erase_item")
+    def _record_problem_erasure(self: Any, problem_id: UUID, reason: ErasureReason, *, by: str) -> Save:
+        problem = self._get(Problem, problem_id)
+        stamp = Stamp(self._today(self._read(Team, problem.team_id)), by)
+        problem.erase_text(reason=reason, stamp=stamp)
+        return Save(problem, stamp=stamp, id=problem_id)
+
+    def _found(self: Any, item_id: UUID) -> Any:
         try:
-            aggregate = self.repository.get(item_id)
+            return self.repository.get(item_id)
         except AggregateNotFoundError:
-            aggregate = None
+            return None
+
+    def _erasable(self: Any, item_id: UUID, aggregate: Any) -> tuple[Meeting, UUID]:
         if isinstance(aggregate, Meeting):
             return aggregate, aggregate.id
         if isinstance(aggregate, Commitment):
@@ -53,4 +68,4 @@ class Erasure:
                     if event.decision_id == item_id:
                         return self._get(Meeting, event.originator_id), item_id
             start = notifications[-1].id + 1
-        raise NotFound(f"no meeting, decision or commitment {item_id}")
+        raise NotFound(f"no meeting, decision, commitment or problem {item_id}")

@@ -18,6 +18,7 @@ from tracker.domain.errors import (
     DateBeforeReported,
     DateInFuture,
     InvalidValue,
+    ItemAlreadyErased,
     NotInPlan,
     PlanItemAlreadyThere,
     ProblemClosed,
@@ -34,6 +35,7 @@ from tracker.domain.values import (
     CommitmentStatus,
     Conclusion,
     Currency,
+    ErasureReason,
     FundingSource,
     FundingState,
     ProblemCategory,
@@ -118,6 +120,7 @@ class Problem(Aggregate):
             problem.plan = {}
             problem.closed = False
             problem.conclusion = None
+            problem.erased = False
 
     class AnalysisAmended(Event):
         """The problem-analysis triangle (offender, victim, location), its sources and notes, as now understood; every
@@ -203,6 +206,16 @@ class Problem(Aggregate):
             problem.stage_since = self.business_date
             problem.closed = False
             problem.conclusion = None
+
+    class TextErased(Event):
+        """Every text of the problem (its title, place, analysis, reasons, funders, measures) was destroyed for
+        good: its data key was shredded. Category, stage, dates, plan, amounts and counts stay."""
+
+        is_correction = True
+        reason_code: str
+
+        def apply(self, problem: Problem) -> None:
+            problem.erased = True
 
     class VisibilityChanged(Event):
         """The problem was made more or less visible, for a reason."""
@@ -374,6 +387,11 @@ class Problem(Aggregate):
             raise VisibilityUnchanged(f"the problem is already {visibility.value}")
         self._check_date(stamp, today)
         self._record(self.VisibilityChanged, stamp, visibility=visibility.value, reason=reason)
+
+    def erase_text(self, *, reason: ErasureReason, stamp: Stamp) -> None:
+        if self.erased:
+            raise ItemAlreadyErased(f"the problem {self.id} was already erased")
+        self.trigger_event(self.TextErased, reason_code=reason.value, **stamp.fields(self.team_id))
 
     def _record(self, event: type[Problem.Event], stamp: Stamp, **fields: Any) -> None:
         self.trigger_event(event, **fields, **stamp.fields(self.team_id))
