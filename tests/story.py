@@ -7,7 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from tracker.application import Tracker
-from tracker.application.drafts import CommitmentDraft, DecisionDraft, MeetingRecorded
+from tracker.application.drafts import CommitmentDraft, DecisionDraft, MeasureDraft, MeetingRecorded
 
 BY = "cli:test"
 
@@ -89,6 +89,59 @@ def tell_story(app: Tracker) -> Story:
     return Story(team_id, chair, police, youth, meeting)
 
 
+def tell_problems(app: Tracker, story: Story) -> tuple[UUID, UUID]:
+    """Two of the team's problems: dark streets (public), worked through the whole SARA cycle with the lamps as its
+    plan, a budget line and a patrol, and assessed; and extortion at school (confidential), still being analysed."""
+    lamps, install, _ = story.meeting.commitment_ids
+    streets = app.report_problem(
+        story.team_id,
+        title="Көчөлөр караңгы",
+        category="street_lighting",
+        on=date(2015, 3, 12),
+        by=BY,
+        where="Мирный, Ленин көчөсү",
+        raised_by_member_id=story.chair,
+        meeting_id=story.meeting.id,
+        visibility="public",
+    )
+    app.amend_problem_analysis(
+        streets, on=date(2015, 3, 20), by=BY, location="Кечинде, мектептин жолу", sources=["residents_survey"]
+    )
+    app.change_problem_stage(streets, stage="response", on=date(2015, 3, 25), by=BY)
+    app.add_plan_item(streets, lamps, on=date(2015, 3, 25), by=BY, weight=2)
+    app.add_plan_item(streets, install, on=date(2015, 3, 25), by=BY)
+    app.remove_plan_item(streets, install, reason="Башка иш", on=date(2015, 4, 2), by=BY)
+    app.add_funding_line(
+        streets,
+        source="local_budget",
+        funder="Мирный айыл өкмөтү",
+        amount="15000",
+        currency="KGS",
+        state="received",
+        on=date(2015, 4, 3),
+        by=BY,
+    )
+    app.record_problem_activity(streets, kind="patrol", description="Кечки кезүү", on=date(2015, 4, 10), by=BY)
+    app.assess_problem(
+        streets,
+        conclusion="solved",
+        on=date(2015, 6, 20),
+        by=BY,
+        measures=[MeasureDraft("Караңгы көчөлөр", "12", "2", "2014", "2015", "residents_survey")],
+        review_on=date(2015, 12, 1),
+    )
+    school = app.report_problem(
+        story.team_id,
+        title="Мектепте акча талап кылуу",
+        category="extortion_in_schools",
+        on=date(2015, 5, 2),
+        by=BY,
+        visibility="confidential",
+    )
+    app.change_problem_stage(school, stage="analysis", on=date(2015, 5, 10), by=BY)
+    return streets, school
+
+
 def tell_long_story(app: Tracker) -> Story:
     """The story, then a year of what happens: follow-ups, a revision, a handover, an annulled meeting,
     a late entry, a visibility change, an erasure and a member leaving; and another team beside it."""
@@ -119,6 +172,7 @@ def tell_long_story(app: Tracker) -> Story:
     app.report_follow_up(lamps, on=date(2015, 6, 1), status="kept", note="Орнотулду", by=BY)
     app.change_commitment_visibility(parents, visibility="team", reason="Иш жабылды", on=date(2015, 7, 1), by=BY)
     app.erase_item(story.meeting.decision_ids[1], reason="person_request", by="cli:admin")
+    tell_problems(app, story)
     app.remove_member(story.team_id, story.police, reason="Которулду", on=date(2015, 8, 1), by=BY)
     gulnara = app.register_user(username="gulnara", display_name="Гүлнара", password="long enough password", by=BY)
     app.grant_role(gulnara, role="secretary", team_id=story.team_id, by=BY)

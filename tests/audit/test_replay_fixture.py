@@ -65,7 +65,10 @@ def imported(settings: Settings, master_key: MasterKey | None = None) -> Any:
 def test_the_log_recorded_before_the_move_projects_as_it_did_then(database_url, tmp_path):
     services = imported(Settings(database_url, tmp_path / "instance"))
     try:
-        assert read_models(services.engine) == json.loads(EXPECTED.read_text(encoding="utf-8"))
+        expected, projected = json.loads(EXPECTED.read_text(encoding="utf-8")), read_models(services.engine)
+        assert {table: rows for table, rows in projected.items() if table in expected} == expected
+        # a read model added since (e.g. problems) holds nothing of a log recorded before its events existed
+        assert {table: rows for table, rows in projected.items() if table not in expected and rows} == {}
     finally:
         services.close()
 

@@ -5,6 +5,7 @@ from tracker.projections.event_index import EventIndex
 from tracker.projections.ledger import Ledger
 from tracker.projections.meetings import Meetings
 from tracker.projections.merkle_tree import MerkleTree
+from tracker.projections.problems import Problems
 from tracker.projections.roster import Roster
 from tracker.projections.runner import Projection
 from tracker.projections.team_directory import TeamDirectory
@@ -13,7 +14,7 @@ from tracker.projections.user_directory import UserDirectory
 
 def team_projections() -> list[Projection]:
     """The read models of a team's record: also what an as-of view folds the team's events into."""
-    return [TeamDirectory(), Roster(), Meetings(), Commitments(), Ledger()]
+    return [TeamDirectory(), Roster(), Meetings(), Commitments(), Problems(), Ledger()]
 
 
 def all_projections() -> list[Projection]:
