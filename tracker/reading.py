@@ -210,6 +210,8 @@ def _open_field(session: _ReadSession, value: Any) -> Any:
         return session.audit_opener(value)
     if isinstance(value, list) and value and all(is_sealed(item) for item in value):
         return [session.audit_opener(item) for item in value]
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):  # a problem's measures
+        return [{name: _open_field(session, part) for name, part in item.items()} for item in value]
     return value
 
 

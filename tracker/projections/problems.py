@@ -7,6 +7,7 @@ Consumes every Problem event; owns `problems`, `problem_stages`, `problem_plan_i
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import (
@@ -44,6 +45,14 @@ problems = Table(
     Column("closed", Boolean, nullable=False),
     Column("conclusion", String(16), nullable=True),
     Column("review_on", Date, nullable=True),
+    Column("analysed_on", Date, nullable=True),  # the latest analysis (its earlier versions stay in the log)
+    Column("offender", Text, nullable=True),
+    Column("victim", Text, nullable=True),
+    Column("location", Text, nullable=True),
+    Column("analysis_notes", Text, nullable=True),
+    Column("sources", String(200), nullable=True),  # space-separated
+    Column("measures", Text, nullable=True),  # the latest assessment's measures, as JSON (each `what` sealed)
+    Column("assessment_reason", Text, nullable=True),
     Column("erased", Boolean, nullable=False),
     Column("position", BigInteger, nullable=False),
 )
@@ -114,6 +123,19 @@ class Problems:
                 changes |= closing
             conn.execute(problems.update().where(row).values(**changes))
             self._stage(conn, event, problem_id, position, event.stage, event.reason)
+        elif isinstance(event, Problem.AnalysisAmended):
+            conn.execute(
+                problems.update()
+                .where(row)
+                .values(
+                    analysed_on=event.business_date,
+                    offender=event.offender,
+                    victim=event.victim,
+                    location=event.location,
+                    analysis_notes=event.notes,
+                    sources=" ".join(event.sources),
+                )
+            )
         elif isinstance(event, Problem.Assessed):
             conn.execute(
                 problems.update()
@@ -124,6 +146,8 @@ class Problems:
                     closed=True,
                     conclusion=event.conclusion,
                     review_on=event.review_on,
+                    measures=json.dumps(event.measures, ensure_ascii=False),
+                    assessment_reason=event.reason,
                 )
             )
             self._stage(conn, event, problem_id, position, SaraStage.ASSESSMENT.value, event.reason)
@@ -197,6 +221,14 @@ class Problems:
                 closed=False,
                 conclusion=None,
                 review_on=None,
+                analysed_on=None,
+                offender=None,
+                victim=None,
+                location=None,
+                analysis_notes=None,
+                sources=None,
+                measures=None,
+                assessment_reason=None,
                 erased=False,
                 position=position,
             ),

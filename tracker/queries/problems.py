@@ -1,4 +1,5 @@
-"""A team's problems with their plan's progress and funding per currency, live or as of a past date.
+"""A team's problems with their plan's progress and funding per currency, live or as of a past date; and each
+problem for one viewer, its texts opened by the Reader, with structural redaction.
 
 Owns no table: it queries `problems`, `problem_plan_items`, `problem_funding` and `commitments`, live or in an
 as-of scratch database (tracker.projections.as_of), with the same code. Texts stay sealed here: who may read them
@@ -7,19 +8,23 @@ is the Reader's business.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Connection, select
 
+from tracker.domain.access import Viewer
 from tracker.domain.problem import progress_of
-from tracker.domain.values import CommitmentStatus
+from tracker.domain.values import CommitmentStatus, Visibility
 from tracker.projections.commitments import commitments
-from tracker.projections.problems import funding_of, plan_of, problems_of
+from tracker.projections.problems import funding_of, plan_of, problem_activities, problems_of
 from tracker.queries.summaries import effective_status
+from tracker.reading import Reader, Text
 
 
 @dataclass(frozen=True)
@@ -82,3 +87,141 @@ def _statuses(conn: Connection, commitment_ids: list[str]) -> dict[str, Commitme
         commitments.c.commitment_id.in_(commitment_ids)
     )
     return {row.commitment_id: CommitmentStatus(effective_status(row)) for row in conn.execute(query)}
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    commitment_id: str
+    weight: int
+    status: str | None  # None: the commitment is not in this view (an as-of date before it was made)
+    added_on: Any
+
+
+@dataclass(frozen=True)
+class Activity:
+    kind: str
+    done_on: Any
+    description: Text
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    source: str
+    funder: Text | None
+    amount: Decimal
+    currency: str
+    state: str
+    on: Any
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    what: Text
+    before: Decimal
+    after: Decimal
+    before_period: str
+    after_period: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    """One problem for one viewer. Where the viewer may not read its visibility, the structure alone: category,
+    stage, dates and counts, and no text, funder or measure (`readable` is False and those are None or empty)."""
+
+    line: ProblemLine
+    readable: bool
+    reported_on: Any
+    review_on: Any
+    title: Text | None
+    place: Text | None
+    analysis: dict[str, Text] | None
+    sources: list[str]
+    plan: list[PlanItem]
+    activities: list[Activity]
+    activity_count: int
+    funding_lines: list[FundingLine]
+    funding_line_count: int
+    measures: list[MeasureView]
+
+
+def problem_views(
+    conn: Connection, reader: Reader, viewer: Viewer, page: str, team_id: UUID, problem_id: str | None = None
+) -> list[ProblemView]:
+    """The team's problems (or the one asked for) for the viewer, texts opened by the Reader in one pass."""
+    rows = [row for row in problems_of(conn, team_id.hex) if problem_id is None or row.problem_id == problem_id]
+    return [_view(conn, reader, viewer, page, team_id, row) for row in rows]
+
+
+def _view(conn: Connection, reader: Reader, viewer: Viewer, page: str, team_id: UUID, row: Any) -> ProblemView:
+    readable = viewer.may_read(team_id, Visibility(row.visibility))
+    plan = plan_of(conn, row.problem_id)
+    statuses = _statuses(conn, [item.commitment_id for item in plan])
+    activities = list(conn.execute(select(problem_activities).where(problem_activities.c.problem_id == row.problem_id)))
+    lines = funding_of(conn, row.problem_id)
+    measures = json.loads(row.measures) if row.measures else []
+    sealed: list[str | None] = [row.title, row.place, row.offender, row.victim, row.location, row.analysis_notes]
+    sealed += [activity.description for activity in activities] + [line.funder for line in lines]
+    sealed += [measure["what"] for measure in measures]
+    texts: list[Text | None] = [None] * len(sealed)
+    if readable:
+        item = UUID(row.problem_id)
+        texts = reader.texts(
+            viewer, page, team_id, [("problem", item, row.visibility, row.erased, text) for text in sealed]
+        )
+    title, place, offender, victim, location, notes = texts[:6]
+    rest = texts[6:]
+    return ProblemView(
+        line=_line(conn, row),
+        readable=readable,
+        reported_on=row.reported_on,
+        review_on=row.review_on,
+        title=title,
+        place=place,
+        analysis=(
+            {"offender": offender, "victim": victim, "location": location, "notes": notes}
+            if readable and row.analysed_on
+            else None
+        ),
+        sources=(row.sources or "").split() if readable else [],
+        plan=[
+            PlanItem(item.commitment_id, item.weight, statuses[item.commitment_id].value, item.added_on)
+            if item.commitment_id in statuses
+            else PlanItem(item.commitment_id, item.weight, None, item.added_on)
+            for item in plan
+        ],
+        activities=[
+            Activity(activity.kind, activity.done_on, rest[index] or Text("erased"))
+            for index, activity in enumerate(activities)
+        ]
+        if readable
+        else [],
+        activity_count=len(activities),
+        funding_lines=[
+            FundingLine(
+                line.source,
+                rest[len(activities) + index],
+                Decimal(line.amount),
+                line.currency,
+                line.state,
+                line.on_date,
+            )
+            for index, line in enumerate(lines)
+        ]
+        if readable
+        else [],
+        funding_line_count=len(lines),
+        measures=[
+            MeasureView(
+                rest[len(activities) + len(lines) + index] or Text("erased"),
+                Decimal(measure["before"]),
+                Decimal(measure["after"]),
+                measure["before_period"],
+                measure["after_period"],
+                measure["source"],
+            )
+            for index, measure in enumerate(measures)
+        ]
+        if readable
+        else [],
+    )

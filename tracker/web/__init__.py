@@ -117,7 +117,20 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.web import admin, api, audit, auth, ledger, member, offline, operations, public, reports, secretary
+    from tracker.web import (
+        admin,
+        api,
+        api_problems,  # noqa: F401 - its routes join the API's blueprint
+        audit,
+        auth,
+        ledger,
+        member,
+        offline,
+        operations,
+        public,
+        reports,
+        secretary,
+    )
     from tracker.web.problems import ProblemApi
 
     app.register_blueprint(operations.blueprint)

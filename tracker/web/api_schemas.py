@@ -180,3 +180,73 @@ class LedgerOut(ma.Schema):
 
 class AsOfQuery(ma.Schema):
     as_of = ma.fields.Date(metadata={"description": "business date (team's time zone); default today"})
+
+
+class ProblemPlanItemOut(ma.Schema):
+    commitment_id = ma.fields.String(required=True)
+    weight = ma.fields.Integer(required=True)
+    status = ma.fields.String(allow_none=True)
+
+
+class ProblemActivityOut(ma.Schema):
+    kind = ma.fields.String(required=True)
+    on = ma.fields.Date(required=True)
+    description = ma.fields.String(allow_none=True)
+
+
+class ProblemFundingOut(ma.Schema):
+    source = ma.fields.String(required=True)
+    funder = ma.fields.String(allow_none=True)
+    amount = ma.fields.String(required=True, metadata={"description": "a decimal string, never converted"})
+    currency = ma.fields.String(required=True)
+    state = ma.fields.String(required=True)
+    on = ma.fields.Date(required=True)
+
+
+class ProblemTotalOut(ma.Schema):
+    currency = ma.fields.String(required=True)
+    state = ma.fields.String(required=True)
+    amount = ma.fields.String(required=True)
+
+
+class ProblemMeasureOut(ma.Schema):
+    what = ma.fields.String(allow_none=True)
+    before = ma.fields.String(required=True)
+    after = ma.fields.String(required=True)
+    before_period = ma.fields.String(required=True)
+    after_period = ma.fields.String(required=True)
+    source = ma.fields.String(required=True)
+
+
+class ProblemOut(ma.Schema):
+    """A problem as the public may see it: a non-public one shows its category, stage, dates and counts only."""
+
+    id = ma.fields.String(required=True)
+    category = ma.fields.String(required=True)
+    visibility = ma.fields.String(required=True)
+    text_shown = ma.fields.Boolean(required=True, metadata={"description": "false: a non-public problem"})
+    erased = ma.fields.Boolean(required=True)
+    title = ma.fields.String(allow_none=True)
+    place = ma.fields.String(allow_none=True)
+    reported_on = ma.fields.Date(required=True)
+    stage = ma.fields.String(required=True)
+    stage_since = ma.fields.Date(required=True)
+    closed = ma.fields.Boolean(required=True)
+    conclusion = ma.fields.String(allow_none=True)
+    review_on = ma.fields.Date(allow_none=True)
+    analysis = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(allow_none=True), allow_none=True)
+    sources = ma.fields.List(ma.fields.String())
+    progress = ma.fields.Float(allow_none=True, metadata={"description": "0 to 1 from the plan's commitments"})
+    plan = ma.fields.List(ma.fields.Nested(ProblemPlanItemOut))
+    activity_count = ma.fields.Integer(required=True)
+    activities = ma.fields.List(ma.fields.Nested(ProblemActivityOut))
+    funding_line_count = ma.fields.Integer(required=True)
+    funding_totals = ma.fields.List(ma.fields.Nested(ProblemTotalOut))
+    funding = ma.fields.List(ma.fields.Nested(ProblemFundingOut))
+    measures = ma.fields.List(ma.fields.Nested(ProblemMeasureOut))
+
+
+class TeamProblemsOut(ma.Schema):
+    team_id = ma.fields.UUID(required=True)
+    as_of = ma.fields.Date(required=True)
+    problems = ma.fields.List(ma.fields.Nested(ProblemOut))
