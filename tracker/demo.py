@@ -1,4 +1,5 @@
-"""A realistic demo: three teams in Kyrgyzstan, Tajikistan and Uzbekistan, and a year of monthly meetings."""
+"""A realistic demo: three teams in Kyrgyzstan, Tajikistan and Uzbekistan, a year of monthly meetings, and the
+problems they work on."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import itertools
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from tracker.application import Tracker
-from tracker.application.drafts import CommitmentDraft, DecisionDraft
+from tracker.application.drafts import CommitmentDraft, DecisionDraft, MeasureDraft
 from tracker.domain.events import TrackedEvent
 
 
@@ -30,6 +32,7 @@ class DemoTeam:
     promises: list[tuple[str, str, str]]  # decision, commitment, visibility
     confidential: list[tuple[str, str]]
     notes: dict[str, str]
+    confidential_category: str = "other"  # the category of the team's confidential problem (its last case)
 
 
 TEAMS = [
@@ -67,6 +70,7 @@ TEAMS = [
             ("Эрте никеге берилген кыздын абалы", "Үй-бүлө менен социалдык кызматкер аркылуу сүйлөшүү"),
             ("Мектепте акча талап кылуу", "Класс жетекчилери менен жашыруун маек өткөрүү"),
         ],
+        confidential_category="extortion_in_schools",
         notes={"kept": "Аткарылды", "in_progress": "Иш жүрүп жатат", "not_kept": "Акча табылган жок"},
     ),
     DemoTeam(
@@ -100,6 +104,7 @@ TEAMS = [
             ("Ҷавоне, ки ба гурӯҳи ифротӣ наздик шудааст", "Сӯҳбат бо оила бо иштироки имом"),
             ("Зӯроварӣ дар оила", "Ҳамроҳӣ кардани зан ба маркази кумак"),
         ],
+        confidential_category="domestic_violence",
         notes={"kept": "Иҷро шуд", "in_progress": "Дар ҷараён", "not_kept": "Маблағ ёфт нашуд"},
     ),
     DemoTeam(
@@ -130,6 +135,7 @@ TEAMS = [
         confidential=[
             ("Maktabda pul talab qilish holati", "Sinf rahbarlari bilan maxfiy suhbat oʻtkazish"),
         ],
+        confidential_category="extortion_in_schools",
         notes={"kept": "Bajarildi", "in_progress": "Jarayonda", "not_kept": "Mablagʻ topilmadi"},
     ),
 ]
@@ -168,6 +174,7 @@ class _TeamLoad:
     time_zone: str
     members: list[UUID]
     open_commitments: list[tuple[UUID, date]]
+    problems: dict[str, UUID] = field(default_factory=dict)  # "public" and "confidential", once reported
 
 
 def _register(app: Tracker, spec: DemoTeam, by: str, start: date, clock: _DemoClock) -> _TeamLoad:
@@ -231,9 +238,81 @@ def _hold_meeting(app: Tracker, load: _TeamLoad, month: int, held_on: date, by: 
         new_due = max(due_on, held_on) + timedelta(days=30)
         app.revise_due_date(commitment_id, due_on=new_due, reason=spec.notes["in_progress"], on=held_on, by=by)
         open_commitments[0] = (commitment_id, new_due)
+    _work_problems(app, load, month, held_on, recorded.id, commitments, by)
     if month == 7:
         app.correct_minutes(
             recorded.id, minutes=f"{spec.place}, {held_on.isoformat()}.", reason=spec.notes["kept"], on=held_on, by=by
+        )
+
+
+CURRENCIES = {"KG": ("KGS", "15000"), "TJ": ("TJS", "6000"), "UZ": ("UZS", "12000000")}
+
+
+def _work_problems(
+    app: Tracker, load: _TeamLoad, month: int, held_on: date, meeting_id: UUID, made: list[Any], by: str
+) -> None:
+    """The team's two problems through the year: dark streets (public), scanned at the first meeting, analysed,
+    answered by the lighting commitments with a local budget line and patrols, and assessed after nine months; and
+    its last confidential case, reported at the third meeting and still being analysed."""
+    spec, problems = load.spec, load.problems
+    lighting, lamps = spec.promises[0][0], spec.promises[0][1]
+    if month == 0:
+        problems["public"] = app.report_problem(
+            load.team_id,
+            title=lighting,
+            category="street_lighting",
+            on=held_on,
+            by=by,
+            where=spec.municipality,
+            raised_by_member_id=load.members[0],
+            meeting_id=meeting_id,
+            visibility="public",
+        )
+    streets = problems.get("public")
+    if streets is None:
+        return
+    if not app.problem(streets).closed:
+        for commitment in made:
+            if app.sealer.open(commitment.description) == lamps:
+                app.add_plan_item(streets, commitment.id, on=held_on, by=by, meeting_id=meeting_id)
+    if month == 1:
+        app.amend_problem_analysis(
+            streets, on=held_on, by=by, location=spec.place, sources=["residents_survey", "elders"], notes=lighting
+        )
+        app.change_problem_stage(streets, stage="analysis", on=held_on, by=by)
+    elif month == 2:
+        app.change_problem_stage(streets, stage="response", on=held_on, by=by)
+        currency, amount = CURRENCIES[spec.country]
+        app.add_funding_line(
+            streets,
+            source="local_budget",
+            funder=spec.bodies[0],
+            amount=amount,
+            currency=currency,
+            state="committed",
+            on=held_on,
+            by=by,
+        )
+        problems["confidential"] = app.report_problem(
+            load.team_id,
+            title=spec.confidential[-1][0],
+            category=spec.confidential_category,
+            on=held_on,
+            by=by,
+            meeting_id=meeting_id,
+            visibility="confidential",
+        )
+    elif month == 3:
+        app.record_problem_activity(streets, kind="patrol", description=spec.promises[1][1], on=held_on, by=by)
+        app.change_problem_stage(problems["confidential"], stage="analysis", on=held_on, by=by)
+    elif month == 9:
+        app.assess_problem(
+            streets,
+            conclusion="reduced",
+            on=held_on,
+            by=by,
+            measures=[MeasureDraft(lighting, "12", "4", str(held_on.year - 1), str(held_on.year), "residents_survey")],
+            review_on=held_on + timedelta(days=180),
         )
 
 
