@@ -9,14 +9,21 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tracker.domain.values import (
+    ActivityKind,
     AgeBand,
+    AnalysisSource,
     CommitmentStatus,
+    Conclusion,
     Country,
     ErasureReason,
+    FundingSource,
+    FundingState,
     Gender,
     MeetingKind,
+    ProblemCategory,
     PublicDisplay,
     Role,
+    SaraStage,
     Sector,
     TeamKind,
     UserRole,
@@ -79,6 +86,65 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "not_kept": N_("Not kept"),
         "withdrawn": N_("Withdrawn"),
     },
+    ProblemCategory: {
+        "early_marriage": N_("Early marriage"),
+        "domestic_violence": N_("Domestic and gender-based violence"),
+        "extremism": N_("Extremism and radicalisation"),
+        "inter_ethnic_tension": N_("Inter-ethnic tension"),
+        "youth_conflict": N_("Conflict between young people"),
+        "extortion_in_schools": N_("Extortion in schools"),
+        "drugs": N_("Drugs"),
+        "theft": N_("Theft"),
+        "road_safety": N_("Road safety"),
+        "street_lighting": N_("Street lighting"),
+        "other": N_("Other"),
+    },
+    SaraStage: {
+        "scanning": N_("Scanning"),
+        "analysis": N_("Analysis"),
+        "response": N_("Response"),
+        "assessment": N_("Assessment"),
+    },
+    ActivityKind: {
+        "campaign": N_("Campaign"),
+        "meeting_with_at_risk_groups": N_("Meeting with at-risk groups"),
+        "training": N_("Training"),
+        "patrol": N_("Patrol"),
+        "repair": N_("Repair"),
+        "other": N_("Other"),
+    },
+    FundingSource: {
+        "local_budget": N_("Local budget"),
+        "donor_grant": N_("Donor grant"),
+        "ngo": N_("NGO"),
+        "community": N_("Community"),
+        "none": N_("No funding"),
+    },
+    FundingState: {"committed": N_("Committed"), "received": N_("Received")},
+    Conclusion: {
+        "solved": N_("Solved"),
+        "reduced": N_("Reduced"),
+        "displaced": N_("Displaced"),
+        "unchanged": N_("Unchanged"),
+        "worse": N_("Worse"),
+    },
+    AnalysisSource: {
+        "residents_survey": N_("Residents' survey"),
+        "police_data": N_("Police data"),
+        "school": N_("School"),
+        "elders": N_("Elders"),
+        "other": N_("Other"),
+    },
+}
+
+PROBLEM_WORDS: dict[str, type[StrEnum]] = {
+    "category": ProblemCategory,
+    "stage": SaraStage,
+    "activity": ActivityKind,
+    "source": FundingSource,
+    "state": FundingState,
+    "conclusion": Conclusion,
+    "evidence": AnalysisSource,
 }
 
 

@@ -27,6 +27,7 @@ from tracker.bootstrap import build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
 from tracker.demo import load_demo
+from tracker.projections.problems import problems_of
 from tracker.web import LANGUAGES, create_app
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -48,7 +49,12 @@ QUERIES = {
 }
 # The pages pictured in docs/screenshots/, in Kyrgyz on a phone: the whole report, the top of the log (its hundred
 # events on a page are all alike).
-PICTURES = {"reports.report_page": ("report-phone-ky", 20_000), "audit.log": ("audit-log-phone-ky", 2400)}
+PICTURES = {
+    "reports.report_page": ("report-phone-ky", 20_000),
+    "audit.log": ("audit-log-phone-ky", 2400),
+    "public.problems": ("problems-board-phone-ky", 6000),
+    "public.problem": ("problem-page-phone-ky", 8000),
+}
 
 FIND_OVERFLOW = """() => {
   document.querySelectorAll('details').forEach((details) => { details.open = true; });  // folded forms count too
@@ -76,6 +82,7 @@ class World:
     url: str
     story: Story
     app: Flask
+    problem_id: UUID  # the story's public problem, worked through the whole cycle
 
     @property
     def commitment_id(self) -> UUID:
@@ -89,6 +96,7 @@ class World:
             "meeting_id": self.story.meeting.id,
             "commitment_id": self.commitment_id,
             "record_id": self.commitment_id,
+            "problem_id": self.problem_id,
         }
 
 
@@ -116,7 +124,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         thread = threading.Thread(target=server.serve_forever, name="phone-server", daemon=True)
         thread.start()
         try:
-            yield World(f"http://127.0.0.1:{server.server_port}", story, app)
+            with services.engine.connect() as conn:
+                streets = next(row for row in problems_of(conn, story.team_id.hex) if row.visibility == "public")
+            yield World(f"http://127.0.0.1:{server.server_port}", story, app, UUID(streets.problem_id))
         finally:
             server.shutdown()
             thread.join(timeout=5)

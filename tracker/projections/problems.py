@@ -269,3 +269,8 @@ def plan_of(conn: Connection, problem_id: str) -> list[Any]:
 def funding_of(conn: Connection, problem_id: str) -> list[Any]:
     query = select(problem_funding).where(problem_funding.c.problem_id == problem_id)
     return list(conn.execute(query.order_by(problem_funding.c.on_date, problem_funding.c.line_id)))
+
+
+def team_of_problem(conn: Connection, problem_id: str) -> str | None:
+    """The team a problem belongs to (its hex id), or None for no such problem."""
+    return conn.execute(select(problems.c.team_id).where(problems.c.problem_id == problem_id)).scalar()

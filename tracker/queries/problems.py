@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -22,8 +23,10 @@ from tracker.domain.access import Viewer
 from tracker.domain.problem import progress_of
 from tracker.domain.values import CommitmentStatus, Visibility
 from tracker.projections.commitments import commitments
-from tracker.projections.problems import funding_of, plan_of, problem_activities, problems_of
+from tracker.projections.problems import funding_of, plan_of, problem_activities, problem_stages, problems_of
+from tracker.queries.commitments import CommitmentLine, commitment_lines
 from tracker.queries.summaries import effective_status
+from tracker.queries.teams import member_names
 from tracker.reading import Reader, Text
 
 
@@ -143,6 +146,29 @@ class ProblemView:
     funding_lines: list[FundingLine]
     funding_line_count: int
     measures: list[MeasureView]
+    stages: list[Any]  # each: stage, since, event_type (Reported, StageChanged, Assessed, Reopened), oldest first
+
+
+@dataclass(frozen=True)
+class ProblemPage:
+    """A problem and the commitments of its plan, each as the viewer may read it."""
+
+    view: ProblemView
+    commitments: list[CommitmentLine]
+
+
+def problem_page(
+    conn: Connection, reader: Reader, viewer: Viewer, page: str, team: Any, problem_id: str, as_of: date
+) -> ProblemPage | None:
+    """One problem of the team (its directory row, from `find_team`) as of a date; None if not reported by then."""
+    team_id = UUID(team.team_id)
+    views = problem_views(conn, reader, viewer, page, team_id, problem_id)
+    if not views:
+        return None
+    planned = [item.commitment_id for item in views[0].plan]
+    rows = list(conn.execute(select(commitments).where(commitments.c.commitment_id.in_(planned)))) if planned else []
+    names = member_names(conn, team_id, public=not viewer.is_person)
+    return ProblemPage(views[0], commitment_lines(reader, viewer, page, team_id, team.code, rows, as_of, names))
 
 
 def problem_views(
@@ -171,7 +197,10 @@ def _view(conn: Connection, reader: Reader, viewer: Viewer, page: str, team_id: 
         )
     title, place, offender, victim, location, notes = texts[:6]
     rest = texts[6:]
+    of_this = problem_stages.c.problem_id == row.problem_id
+    stages = list(conn.execute(select(problem_stages).where(of_this).order_by(problem_stages.c.position)))
     return ProblemView(
+        stages=stages,
         line=_line(conn, row),
         readable=readable,
         reported_on=row.reported_on,

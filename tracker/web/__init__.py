@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, redirect, request, session, url_for
-from flask_babel import Babel, format_date, get_locale, gettext
+from flask_babel import Babel, format_date, format_decimal, get_locale, gettext
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -19,7 +19,7 @@ from tracker.config import Settings
 from tracker.domain.values import MeetingKind, Role, Sector, UserRole
 from tracker.login_sessions import LIFETIME
 from tracker.rate_limits import SCHEME
-from tracker.vocabulary import label_of
+from tracker.vocabulary import PROBLEM_WORDS, label_of
 from tracker.web.drafts import recorded_keys
 from tracker.web.error_pages import init_error_pages
 from tracker.web.errors import error_summary
@@ -110,10 +110,12 @@ def _init_extensions(app: Flask) -> None:
         get_locale=get_locale,
         languages=LANGUAGES,
         format_date=_format_date,
+        format_amount=format_decimal,
         error_summary=error_summary,
         recorded_keys=recorded_keys,
     )
     app.jinja_env.filters["label"] = lambda value: gettext(label_of(value, Role, Sector, MeetingKind, UserRole))
+    app.jinja_env.globals["problem_word"] = lambda kind, value: gettext(label_of(value, PROBLEM_WORDS[kind]))
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -9,10 +9,9 @@ from uuid import UUID
 from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
 
 from tracker.domain.access import PUBLIC
-from tracker.projections.problems import problems as problems_table
+from tracker.projections.problems import team_of_problem
 from tracker.queries.problems import ProblemView, problem_views
 from tracker.reading import Text
 from tracker.web.api import _existing_team, blueprint
@@ -40,9 +39,7 @@ class OneProblem(MethodView):
     def get(self, query: dict[str, Any], problem_id: UUID) -> dict[str, Any]:
         """One problem as of a date: its SARA story, plan, activities, funding and assessment."""
         with services().engine.connect() as conn:
-            team = conn.execute(
-                select(problems_table.c.team_id).where(problems_table.c.problem_id == problem_id.hex)
-            ).scalar()
+            team = team_of_problem(conn, problem_id.hex)
         if team is None:
             abort(404, message=f"no problem {problem_id}")
         team_id = UUID(team)

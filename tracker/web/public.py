@@ -8,7 +8,11 @@ from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request
 
+from tracker.domain.access import PUBLIC
 from tracker.domain.timing import local_date
+from tracker.domain.values import SaraStage
+from tracker.projections.problems import team_of_problem
+from tracker.queries.problems import problem_page, problem_views
 from tracker.queries.team_page import public_team
 from tracker.queries.teams import all_teams, find_team
 from tracker.web.redirects import local_path
@@ -35,6 +39,31 @@ def team(team_id: UUID) -> str:
     return render_template(
         "public/team.html", team=shown.team, members=shown.members, record=shown.record, commitments=shown.lines
     )
+
+
+@blueprint.get("/teams/<uuid:team_id>/problems")
+def problems(team_id: UUID) -> str:
+    """The local safety problems a team works on, by SARA stage: a public one in full, the others as structure."""
+    with services().engine.connect() as conn:
+        if (found := find_team(conn, team_id)) is None:
+            abort(404)
+        views = problem_views(conn, services().reader, PUBLIC, request.path, team_id)
+    return render_template("public/problems.html", team=found, views=views, stages=[stage.value for stage in SaraStage])
+
+
+@blueprint.get("/problems/<uuid:problem_id>")
+def problem(problem_id: UUID) -> str:
+    """One problem's SARA story, action plan, funding and assessment (a non-public one: its structure only)."""
+    with services().engine.connect() as conn:
+        team_id = team_of_problem(conn, problem_id.hex)
+        found = find_team(conn, UUID(team_id)) if team_id else None
+        if found is None:
+            abort(404)
+        today = local_date(services().app.clock(), found.time_zone)
+        shown = problem_page(conn, services().reader, PUBLIC, request.path, found, problem_id.hex, today)
+    if shown is None:
+        abort(404)
+    return render_template("public/problem.html", team=found, view=shown.view, commitments=shown.commitments)
 
 
 @blueprint.get("/search")
