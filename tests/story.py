@@ -139,6 +139,9 @@ def tell_problems(app: Tracker, story: Story) -> tuple[UUID, UUID]:
         visibility="confidential",
     )
     app.change_problem_stage(school, stage="analysis", on=date(2015, 5, 10), by=BY)
+    app.amend_problem_analysis(
+        school, on=date(2015, 5, 12), by=BY, victim="Айгерим Бекова, 6-класс", offender="9-класстын балдары"
+    )
     return streets, school
 
 
