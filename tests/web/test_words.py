@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from babel.messages.pofile import read_po
@@ -116,6 +118,7 @@ def post_routes(web, world) -> list[tuple[str, str]]:
         "commitment_id": world.a.meeting.commitment_ids[0],
         "member_id": world.a.chair,
         "user_id": world.users["member_a"],
+        "problem_id": a_problem(web, world),
     }
     routes = []
     for rule in web.url_map.iter_rules():
@@ -126,6 +129,16 @@ def post_routes(web, world) -> list[tuple[str, str]]:
         path = re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), rule.rule)
         routes.append((rule.endpoint, path))
     return sorted(routes)
+
+
+def a_problem(web, world) -> UUID:
+    """The team's problem whose forms are sent (reported once per world)."""
+    app = web.extensions["tracker"].app
+    if not hasattr(world, "problem_id"):
+        world.problem_id = app.report_problem(
+            world.a.team_id, title="Көчө караңгы", category="street_lighting", on=date(2015, 3, 12), by="cli:test"
+        )
+    return world.problem_id
 
 
 def role_for(endpoint: str) -> str:
@@ -147,6 +160,8 @@ def pages_of_forms(client, world) -> dict[str, set[str]]:
         f"/secretary/teams/{world.a.team_id}/members/new",
         f"/secretary/meetings/{world.a.meeting.id}",
         f"/secretary/commitments/{world.a.meeting.commitment_ids[0]}",
+        f"/secretary/teams/{world.a.team_id}/problems/new",
+        f"/secretary/problems/{a_problem(client.application, world)}",
         "/admin/teams",
         "/admin/users",
         "/admin/erase",

@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         public,
         reports,
         secretary,
+        secretary_problems,  # noqa: F401 - its routes join the secretary's blueprint
     )
     from tracker.web.problems import ProblemApi
 

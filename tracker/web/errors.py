@@ -167,8 +167,9 @@ def _in_rows(field: str | None, rows: dict[str, str]) -> str | None:
 
 
 def _find(form: Any, name: str) -> Any:
+    prefix = getattr(form, "_prefix", "")  # a form among several on a page: its fields' names carry its prefix
     for field in form:
-        if field.name == name:
+        if field.name in (name, f"{prefix}{name}"):
             return field
         if hasattr(field, "entries"):
             for entry in field.entries:

@@ -237,3 +237,80 @@ class ErasureForm(Form):
     )
     reason = SelectField(_l("Reason"), choices=choices(vocabularies.ErasureReason))
     confirmed = HiddenField()  # the id of the item the admin saw named on the confirmation step
+
+
+# Problems (tracker/web/secretary_problems.py): each form's fields are named as its command takes them.
+
+
+class ProblemForm(IdempotentForm):
+    title = StringField(_l("Problem"), validators=[DataRequired(), Length(max=2000)])
+    category = SelectField(_l("Category"), choices=choices(vocabularies.ProblemCategory))
+    where = StringField(_l("Where (village or mahalla)"), validators=[Optional(), Length(max=2000)])
+    raised_by_member_id = SelectField(_l("Raised by (member)"), choices=[], validate_choice=False)
+    raised_by = StringField(_l("…or who raised it"), validators=[Optional(), Length(max=2000)])
+    first_noticed_on = DateField(_l("First noticed on"), validators=[Optional()])
+    on = DateField(_l("Reported on"), validators=[InputRequired()])
+    visibility = SelectField(_l("Visible to"), choices=choices(vocabularies.Visibility), default="team")
+    save = SubmitField(_l("Report the problem"))
+
+
+class AnalysisForm(IdempotentForm):
+    offender = TextAreaField(_l("Who causes it"), validators=[Optional(), Length(max=50000)])
+    victim = TextAreaField(_l("Who suffers it"), validators=[Optional(), Length(max=50000)])
+    location = TextAreaField(_l("Where and when"), validators=[Optional(), Length(max=50000)])
+    sources = CheckboxList(_l("Sources"), choices=choices(vocabularies.AnalysisSource))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=50000)])
+    on = DateField(_l("Date"), validators=[InputRequired()])
+    save = SubmitField(_l("Record the analysis"))
+
+
+class StageForm(IdempotentForm):
+    stage = SelectField(_l("Stage"), choices=choices(vocabularies.SaraStage))
+    on = DateField(_l("Date"), validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason (needed to go back)"), validators=[Optional(), Length(max=2000)])
+    save = SubmitField(_l("Change the stage"))
+
+
+class PlanItemForm(IdempotentForm):
+    commitment_id = SelectField(_l("Commitment"), choices=[], validate_choice=False)
+    weight = IntegerField(_l("Weight"), default=1, validators=[InputRequired(), NumberRange(min=1, max=100)])
+    on = DateField(_l("Date"), validators=[InputRequired()])
+    save = SubmitField(_l("Add to the plan"))
+
+
+class ActivityForm(IdempotentForm):
+    kind = SelectField(_l("Activity"), choices=choices(vocabularies.ActivityKind))
+    description = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=2000)])
+    on = DateField(_l("Date"), validators=[InputRequired()])
+    save = SubmitField(_l("Record the activity"))
+
+
+class FundingForm(IdempotentForm):
+    source = SelectField(_l("Source"), choices=choices(vocabularies.FundingSource))
+    funder = StringField(_l("Funder"), validators=[Optional(), Length(max=2000)])
+    amount = StringField(_l("Amount"), validators=[DataRequired(), Length(max=30)])
+    currency = SelectField(_l("Currency"), choices=choices(vocabularies.Currency))
+    state = SelectField(_l("Committed or received"), choices=choices(vocabularies.FundingState))
+    on = DateField(_l("Date"), validators=[InputRequired()])
+    save = SubmitField(_l("Add the funding line"))
+
+
+class AssessmentForm(IdempotentForm):
+    conclusion = SelectField(_l("Conclusion"), choices=choices(vocabularies.Conclusion))
+    what = StringField(_l("What was measured"), validators=[Optional(), Length(max=2000)])
+    before = StringField(_l("Before"), validators=[Optional(), Length(max=30)])
+    before_period = StringField(_l("Before: when (e.g. 2014)"), validators=[Optional(), Length(max=40)])
+    after = StringField(_l("After"), validators=[Optional(), Length(max=30)])
+    after_period = StringField(_l("After: when (e.g. 2015)"), validators=[Optional(), Length(max=40)])
+    source = SelectField(_l("Source of the numbers"), choices=choices(vocabularies.AnalysisSource))
+    reason = TextAreaField(_l("Or why nothing could be measured"), validators=[Optional(), Length(max=2000)])
+    review_on = DateField(_l("Review on"), validators=[Optional()])
+    on = DateField(_l("Date"), validators=[InputRequired()])
+    save = SubmitField(_l("Record the assessment"))
+
+
+class ReopenProblemForm(IdempotentForm):
+    stage = SelectField(_l("Work resumes at"), choices=choices(vocabularies.SaraStage), default="analysis")
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    on = DateField(_l("Date"), validators=[InputRequired()])
+    save = SubmitField(_l("Reopen the problem"))
