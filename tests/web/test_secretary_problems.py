@@ -146,3 +146,25 @@ def test_another_teams_secretary_and_the_public_cannot_work_on_a_problem(web, se
     assert (
         logged_in(web, "secretary_a").get("/secretary/problems/01a2346d-7bdb-7dae-91d3-68a00f263164").status_code == 404
     )
+
+
+def test_a_stage_dated_before_the_current_one_began_is_refused_with_the_domains_reason(web, services, world):
+    client = logged_in(web, "secretary_a")
+    problem_id = services.app.report_problem(
+        world.a.team_id, title=TITLE, category="theft", on=date(2015, 3, 12), by="cli:test"
+    )
+    services.app.change_problem_stage(problem_id, stage="analysis", on=date(2015, 4, 1), by="cli:test")
+    page = client.get(f"/secretary/problems/{problem_id}").get_data(as_text=True)
+    assert 'name="stage-stage"' in page and '<option selected value="response">' in page  # the next stage offered
+    answer = client.post(
+        f"/secretary/problems/{problem_id}/stage",
+        data={
+            "stage-idempotency_key": hidden(page, "stage-idempotency_key"),
+            "stage-stage": "response",
+            "stage-on": "2015-03-20",
+            "stage-reason": "",
+        },
+    )
+    refused = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "This date is before the problem&#39;s current stage began." in refused and 'id="stage-on-error"' in refused
