@@ -3,7 +3,9 @@ a confidential one as structure only, in the reader's language."""
 
 from __future__ import annotations
 
-from tests.story import tell_long_story
+from datetime import date
+
+from tests.story import BY, tell_long_story
 
 STREETS = "Көчөлөр караңгы"
 SCHOOL = "Мектепте акча талап кылуу"
@@ -65,3 +67,17 @@ def test_an_unknown_problem_or_team_is_a_404_page(web, services):
     unknown = "01a2346d-7bdb-7dae-91d3-68a00f263164"
     for url in (f"/problems/{unknown}", f"/teams/{unknown}/problems"):
         assert client.get(url).status_code == 404, url
+
+
+def test_problems_whose_plan_has_overdue_commitments_come_first_at_their_stage(web, services, world):
+    # given two public problems at scanning, the second with an open commitment past its due date in its plan
+    app, team = services.app, world.a.team_id
+    public = {"by": BY, "visibility": "public"}
+    first = app.report_problem(team, title="Биринчи", category="theft", on=date(2015, 3, 12), **public)
+    second = app.report_problem(team, title="Экинчи", category="drugs", on=date(2015, 3, 13), **public)
+    app.add_plan_item(second, world.a.meeting.commitment_ids[0], on=date(2015, 3, 13), by=BY)
+    # when the board is read today (long after the commitment was due)
+    page = web.test_client().get(f"/teams/{team}/problems").get_data(as_text=True)
+    # then the second comes first, saying so
+    assert page.index("Экинчи") < page.index("Биринчи") and "1 commitment overdue" in page
+    assert str(first) in page and str(second) in page

@@ -25,7 +25,7 @@ from tracker.domain.values import CommitmentStatus, Visibility
 from tracker.projections.commitments import commitments
 from tracker.projections.problems import funding_of, plan_of, problem_activities, problem_stages, problems_of
 from tracker.queries.commitments import CommitmentLine, commitment_lines
-from tracker.queries.summaries import effective_status
+from tracker.queries.summaries import effective_status, is_overdue
 from tracker.queries.teams import member_names
 from tracker.reading import Reader, Text
 
@@ -45,10 +45,11 @@ class ProblemLine:
     plan_items: int
     progress: Fraction | None  # None: nothing in the plan counts yet
     funding: dict[tuple[str, str], Decimal]  # (currency, state) -> total; never converted
+    overdue_items: int = 0  # commitments of its plan past their due date, as of the date asked (none asked: 0)
 
 
-def problem_lines(conn: Connection, team_id: str) -> list[ProblemLine]:
-    return [_line(conn, row) for row in problems_of(conn, team_id)]
+def problem_lines(conn: Connection, team_id: str, as_of: date | None = None) -> list[ProblemLine]:
+    return [_line(conn, row, as_of) for row in problems_of(conn, team_id)]
 
 
 def plan_progress(conn: Connection, problem_id: str) -> Fraction | None:
@@ -67,7 +68,7 @@ def funding_totals(conn: Connection, problem_id: str) -> dict[tuple[str, str], D
     return dict(totals)
 
 
-def _line(conn: Connection, row: Any) -> ProblemLine:
+def _line(conn: Connection, row: Any, as_of: date | None = None) -> ProblemLine:
     return ProblemLine(
         problem_id=row.problem_id,
         category=row.category,
@@ -80,7 +81,16 @@ def _line(conn: Connection, row: Any) -> ProblemLine:
         plan_items=len(plan_of(conn, row.problem_id)),
         progress=plan_progress(conn, row.problem_id),
         funding=funding_totals(conn, row.problem_id),
+        overdue_items=_overdue(conn, row.problem_id, as_of) if as_of else 0,
     )
+
+
+def _overdue(conn: Connection, problem_id: str, as_of: date) -> int:
+    planned = [item.commitment_id for item in plan_of(conn, problem_id)]
+    if not planned:
+        return 0
+    rows = conn.execute(select(commitments).where(commitments.c.commitment_id.in_(planned)))
+    return sum(1 for row in rows if is_overdue(row, as_of))
 
 
 def _statuses(conn: Connection, commitment_ids: list[str]) -> dict[str, CommitmentStatus]:
@@ -162,7 +172,7 @@ def problem_page(
 ) -> ProblemPage | None:
     """One problem of the team (its directory row, from `find_team`) as of a date; None if not reported by then."""
     team_id = UUID(team.team_id)
-    views = problem_views(conn, reader, viewer, page, team_id, problem_id)
+    views = problem_views(conn, reader, viewer, page, team_id, problem_id, as_of)
     if not views:
         return None
     planned = [item.commitment_id for item in views[0].plan]
@@ -172,14 +182,24 @@ def problem_page(
 
 
 def problem_views(
-    conn: Connection, reader: Reader, viewer: Viewer, page: str, team_id: UUID, problem_id: str | None = None
+    conn: Connection,
+    reader: Reader,
+    viewer: Viewer,
+    page: str,
+    team_id: UUID,
+    problem_id: str | None = None,
+    as_of: date | None = None,
 ) -> list[ProblemView]:
-    """The team's problems (or the one asked for) for the viewer, texts opened by the Reader in one pass."""
+    """The team's problems (or the one asked for) for the viewer, texts opened by the Reader; those whose plan has
+    commitments overdue as of the date come first (open ones before closed ones, then by date reported)."""
     rows = [row for row in problems_of(conn, team_id.hex) if problem_id is None or row.problem_id == problem_id]
-    return [_view(conn, reader, viewer, page, team_id, row) for row in rows]
+    views = [_view(conn, reader, viewer, page, team_id, row, as_of) for row in rows]
+    return sorted(views, key=lambda view: -view.line.overdue_items)
 
 
-def _view(conn: Connection, reader: Reader, viewer: Viewer, page: str, team_id: UUID, row: Any) -> ProblemView:
+def _view(
+    conn: Connection, reader: Reader, viewer: Viewer, page: str, team_id: UUID, row: Any, as_of: date | None = None
+) -> ProblemView:
     readable = viewer.may_read(team_id, Visibility(row.visibility))
     plan = plan_of(conn, row.problem_id)
     statuses = _statuses(conn, [item.commitment_id for item in plan])
@@ -201,7 +221,7 @@ def _view(conn: Connection, reader: Reader, viewer: Viewer, page: str, team_id: 
     stages = list(conn.execute(select(problem_stages).where(of_this).order_by(problem_stages.c.position)))
     return ProblemView(
         stages=stages,
-        line=_line(conn, row),
+        line=_line(conn, row, as_of),
         readable=readable,
         reported_on=row.reported_on,
         review_on=row.review_on,

@@ -28,7 +28,7 @@ class TeamProblems(MethodView):
         _existing_team(team_id)
         as_of = query.get("as_of") or services().app.today_for(team_id)
         with services().record_as_of(team_id, query.get("as_of")) as (conn, _known_at):
-            views = problem_views(conn, services().reader, PUBLIC, request.path, team_id)
+            views = problem_views(conn, services().reader, PUBLIC, request.path, team_id, as_of=as_of)
         return {"team_id": team_id, "as_of": as_of, "problems": [problem_out(view) for view in views]}
 
 

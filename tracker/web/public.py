@@ -47,7 +47,8 @@ def problems(team_id: UUID) -> str:
     with services().engine.connect() as conn:
         if (found := find_team(conn, team_id)) is None:
             abort(404)
-        views = problem_views(conn, services().reader, PUBLIC, request.path, team_id)
+        today = local_date(services().app.clock(), found.time_zone)
+        views = problem_views(conn, services().reader, PUBLIC, request.path, team_id, as_of=today)
     return render_template("public/problems.html", team=found, views=views, stages=[stage.value for stage in SaraStage])
 
 

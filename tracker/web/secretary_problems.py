@@ -52,7 +52,8 @@ def problems(team_id: UUID) -> str:
     require_secretary_of(team_id)
     team = team_or_404(team_id)
     with services().engine.connect() as conn:
-        views = problem_views(conn, services().reader, reading_viewer(), request.path, team_id)
+        today = services().app.today_for(team_id)
+        views = problem_views(conn, services().reader, reading_viewer(), request.path, team_id, as_of=today)
     stages = ["scanning", "analysis", "response", "assessment"]
     return render_template("secretary/problems.html", team=team, views=views, stages=stages)
 
