@@ -81,3 +81,22 @@ def test_problems_whose_plan_has_overdue_commitments_come_first_at_their_stage(w
     # then the second comes first, saying so
     assert page.index("Экинчи") < page.index("Биринчи") and "1 commitment overdue" in page
     assert str(first) in page and str(second) in page
+
+
+def test_a_teams_problems_download_as_csv_and_json_without_a_confidential_title(web, services):
+    story = tell_long_story(services.app)
+    client = web.test_client()
+    board = client.get(f"/teams/{story.team_id}/problems").get_data(as_text=True)
+    assert f"/teams/{story.team_id}/problems.csv" in board and f"/teams/{story.team_id}/problems.json" in board
+    csv_answer = client.get(f"/teams/{story.team_id}/problems.csv")
+    rows = csv_answer.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert csv_answer.mimetype == "text/csv" and rows[0].startswith("id,category,visibility,title")
+    assert any(STREETS in row and "15000 KGS received" in row for row in rows)
+    assert not any(SCHOOL in row for row in rows) and any("extortion_in_schools" in row for row in rows)
+    document = client.get(f"/teams/{story.team_id}/problems.json").get_json()
+    by_category = {problem["category"]: problem for problem in document["problems"]}
+    assert (
+        by_category["street_lighting"]["title"] == STREETS
+        and by_category["street_lighting"]["reported_on"] == "2015-03-12"
+    )
+    assert by_category["extortion_in_schools"]["title"] is None

@@ -237,6 +237,7 @@ class ProblemOut(ma.Schema):
     analysis = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(allow_none=True), allow_none=True)
     sources = ma.fields.List(ma.fields.String())
     progress = ma.fields.Float(allow_none=True, metadata={"description": "0 to 1 from the plan's commitments"})
+    overdue_commitments = ma.fields.Integer(required=True)
     plan = ma.fields.List(ma.fields.Nested(ProblemPlanItemOut))
     activity_count = ma.fields.Integer(required=True)
     activities = ma.fields.List(ma.fields.Nested(ProblemActivityOut))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
+from tracker.documents import problems as documents
 from tracker.domain.access import PUBLIC
 from tracker.domain.timing import local_date
 from tracker.domain.values import SaraStage
@@ -50,6 +52,32 @@ def problems(team_id: UUID) -> str:
         today = local_date(services().app.clock(), found.time_zone)
         views = problem_views(conn, services().reader, PUBLIC, request.path, team_id, as_of=today)
     return render_template("public/problems.html", team=found, views=views, stages=[stage.value for stage in SaraStage])
+
+
+@blueprint.get("/teams/<uuid:team_id>/problems.csv")
+def problems_csv(team_id: UUID) -> Response:
+    team, views = _problems_today(team_id)
+    filename = f"{team.code}-problems.csv"
+    return Response(
+        documents.problems_csv(views),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@blueprint.get("/teams/<uuid:team_id>/problems.json")
+def problems_json(team_id: UUID) -> Response:
+    _team, views = _problems_today(team_id)
+    body = {"team_id": str(team_id), "problems": [documents.problem_json(view) for view in views]}
+    return Response(json.dumps(body, ensure_ascii=False, default=str), mimetype="application/json")
+
+
+def _problems_today(team_id: UUID) -> tuple[Any, list[Any]]:
+    with services().engine.connect() as conn:
+        if (found := find_team(conn, team_id)) is None:
+            abort(404)
+        today = local_date(services().app.clock(), found.time_zone)
+        return found, problem_views(conn, services().reader, PUBLIC, request.path, team_id, as_of=today)
 
 
 @blueprint.get("/problems/<uuid:problem_id>")
