@@ -41,7 +41,14 @@ USERNAME, PASSWORD = "everyone", "a long enough password"
 # Who reads each blueprint: the people's areas are visited, the machines' are not (they answer JSON, text or files).
 AREAS = {"public", "reports", "auth", "secretary", "member", "audit", "admin"}
 MACHINES = {"api", "api-docs", "ledger", "offline", "operations", "static"}
-DOWNLOADS = {"reports.report_pdf", "reports.report_csv", "reports.report_json", "reports.open_data"}
+DOWNLOADS = {
+    "reports.report_pdf",
+    "reports.report_csv",
+    "reports.report_json",
+    "reports.open_data",
+    "public.problems_csv",
+    "public.problems_json",
+}
 # Pages that show nothing useful without a query: what a reader would have asked.
 QUERIES = {
     "audit.replay": lambda world: {"team": world.story.team_id.hex, "leaf": "40"},
