@@ -26,7 +26,7 @@ from tracker.domain.errors import (
     StageUnchanged,
     VisibilityUnchanged,
 )
-from tracker.domain.problem import Measure, amount_of, progress_of
+from tracker.domain.measures import Measure, amount_of, progress_of
 from tracker.domain.values import (
     ActivityKind,
     AnalysisSource,

@@ -11,10 +11,10 @@ from uuid import UUID
 from tracker.application import inputs
 from tracker.application.drafts import MeasureDraft
 from tracker.application.unit_of_work import Save, command
-from tracker.domain import Commitment, Meeting, Problem, Team
+from tracker.domain import Commitment, Meeting, Problem, Stamp, Team
 from tracker.domain.errors import MeetingOfAnotherTeam, UnknownMember
 from tracker.domain.ids import new_id
-from tracker.domain.problem import Measure, amount_of
+from tracker.domain.measures import Measure, amount_of
 from tracker.domain.values import (
     ActivityKind,
     AnalysisSource,
@@ -105,7 +105,7 @@ class ProblemCommands:
         notes: str = "",
     ) -> Save:
         """The analysis as now understood (offender, victim, location, sources, notes); the earlier versions stay."""
-        problem, stamp = self._get(Problem, problem_id), inputs.stamp(on, by)
+        problem, stamp, today = self._problem_on(problem_id, on, by)
         texts = {
             name: inputs.text(value, name, inputs.LONG_TEXT, required=False)
             for name, value in (("offender", offender), ("victim", victim), ("location", location), ("notes", notes))
@@ -113,7 +113,7 @@ class ProblemCommands:
         problem.amend_analysis(
             **{name: self.sealer.seal(problem.id, value) for name, value in texts.items()},
             sources=[parse(AnalysisSource, source, "sources") for source in sources],
-            today=self._today(self._read(Team, problem.team_id)),
+            today=today,
             stamp=stamp,
         )
         return Save(problem, stamp=stamp)
@@ -123,11 +123,11 @@ class ProblemCommands:
         """Move the problem to another SARA stage; going back needs a reason."""
         new_stage = parse(SaraStage, stage, "stage")
         reason_text = inputs.text(reason, "reason", required=False)
-        problem, stamp = self._get(Problem, problem_id), inputs.stamp(on, by)
+        problem, stamp, today = self._problem_on(problem_id, on, by)
         problem.change_stage(
             stage=new_stage,
             reason=self.sealer.seal(problem.id, reason_text) if reason_text else None,
-            today=self._today(self._read(Team, problem.team_id)),
+            today=today,
             stamp=stamp,
         )
         return Save(problem, stamp=stamp)
@@ -144,14 +144,14 @@ class ProblemCommands:
         meeting_id: UUID | None = None,
     ) -> Save:
         """Put a commitment of the team into the problem's action plan."""
-        problem, stamp = self._get(Problem, problem_id), inputs.stamp(on, by)
+        problem, stamp, today = self._problem_on(problem_id, on, by)
         commitment = self._read(Commitment, commitment_id)
         problem.add_plan_item(
             commitment_id=commitment.id,
             commitment_team_id=commitment.team_id,
             weight=weight,
             meeting_id=meeting_id,
-            today=self._today(self._read(Team, problem.team_id)),
+            today=today,
             stamp=stamp,
         )
         return Save(problem, stamp=stamp)
@@ -159,11 +159,11 @@ class ProblemCommands:
     @command(answer=lambda answer: None)
     def remove_plan_item(self: Any, problem_id: UUID, commitment_id: UUID, *, reason: str, on: date, by: str) -> Save:
         reason_text = inputs.reason(reason)
-        problem, stamp = self._get(Problem, problem_id), inputs.stamp(on, by)
+        problem, stamp, today = self._problem_on(problem_id, on, by)
         problem.remove_plan_item(
             commitment_id=commitment_id,
             reason=self.sealer.seal(problem.id, reason_text),
-            today=self._today(self._read(Team, problem.team_id)),
+            today=today,
             stamp=stamp,
         )
         return Save(problem, stamp=stamp)
@@ -172,12 +172,12 @@ class ProblemCommands:
     def record_problem_activity(self: Any, problem_id: UUID, *, kind: str, description: str, on: date, by: str) -> Save:
         """Something done against the problem on a day; answers the activity's id."""
         activity_kind, text = parse(ActivityKind, kind, "kind"), inputs.text(description, "description")
-        problem, stamp, activity_id = self._get(Problem, problem_id), inputs.stamp(on, by), new_id()
+        (problem, stamp, today), activity_id = self._problem_on(problem_id, on, by), new_id()
         problem.record_activity(
             activity_id=activity_id,
             kind=activity_kind,
             description=self.sealer.seal(problem.id, text),
-            today=self._today(self._read(Team, problem.team_id)),
+            today=today,
             stamp=stamp,
         )
         return Save(problem, stamp=stamp, id=activity_id)
@@ -210,7 +210,7 @@ class ProblemCommands:
         with problems.check():
             found["funder"] = inputs.text(funder, "funder", required=False)
         problems.raise_any()
-        problem, stamp, line_id = self._get(Problem, problem_id), inputs.stamp(on, by), new_id()
+        (problem, stamp, today), line_id = self._problem_on(problem_id, on, by), new_id()
         problem.add_funding_line(
             line_id=line_id,
             source=found["source"],
@@ -218,7 +218,7 @@ class ProblemCommands:
             amount=found["amount"],
             currency=found["currency"],
             state=found["state"],
-            today=self._today(self._read(Team, problem.team_id)),
+            today=today,
             stamp=stamp,
         )
         return Save(problem, stamp=stamp, id=line_id)
@@ -236,14 +236,14 @@ class ProblemCommands:
         reason: str = "",
     ) -> Save:
         """Close the problem with what was measured before and after (or why nothing could be) and a conclusion."""
-        problem, stamp = self._get(Problem, problem_id), inputs.stamp(on, by)
+        problem, stamp, today = self._problem_on(problem_id, on, by)
         reason_text = inputs.text(reason, "reason", required=False)
         problem.assess(
             measures=[self._measure(problem.id, draft, number) for number, draft in enumerate(measures)],
             conclusion=parse(Conclusion, conclusion, "conclusion"),
             review_on=review_on,
             reason=self.sealer.seal(problem.id, reason_text) if reason_text else None,
-            today=self._today(self._read(Team, problem.team_id)),
+            today=today,
             stamp=stamp,
         )
         return Save(problem, stamp=stamp)
@@ -253,11 +253,11 @@ class ProblemCommands:
         self: Any, problem_id: UUID, *, reason: str, on: date, by: str, stage: str = SaraStage.ANALYSIS
     ) -> Save:
         reason_text, resume_at = inputs.reason(reason), parse(SaraStage, stage, "stage")
-        problem, stamp = self._get(Problem, problem_id), inputs.stamp(on, by)
+        problem, stamp, today = self._problem_on(problem_id, on, by)
         problem.reopen(
             stage=resume_at,
             reason=self.sealer.seal(problem.id, reason_text),
-            today=self._today(self._read(Team, problem.team_id)),
+            today=today,
             stamp=stamp,
         )
         return Save(problem, stamp=stamp)
@@ -267,17 +267,22 @@ class ProblemCommands:
         self: Any, problem_id: UUID, *, visibility: str, reason: str, on: date, by: str
     ) -> Save:
         shown, reason_text = parse(Visibility, visibility, "visibility"), inputs.reason(reason)
-        problem, stamp = self._get(Problem, problem_id), inputs.stamp(on, by)
+        problem, stamp, today = self._problem_on(problem_id, on, by)
         problem.change_visibility(
             visibility=shown,
             reason=self.sealer.seal(problem.id, reason_text),
-            today=self._today(self._read(Team, problem.team_id)),
+            today=today,
             stamp=stamp,
         )
         return Save(problem, stamp=stamp)
 
     def problem(self: Any, problem_id: UUID) -> Problem:
         return self._get(Problem, problem_id, to_change=False)
+
+    def _problem_on(self: Any, problem_id: UUID, on: date, by: str) -> tuple[Problem, Stamp, date]:
+        """The problem to change, the stamp of the command, and its team's today (what every command checks)."""
+        problem = self._get(Problem, problem_id)
+        return problem, inputs.stamp(on, by), self._today(self._read(Team, problem.team_id))
 
     def _measure(self: Any, problem_id: UUID, draft: MeasureDraft, number: int) -> Measure:
         field = f"measures[{number}]"

@@ -20,7 +20,7 @@ from uuid import UUID
 from sqlalchemy import Connection, select
 
 from tracker.domain.access import Viewer
-from tracker.domain.problem import progress_of
+from tracker.domain.measures import progress_of
 from tracker.domain.values import CommitmentStatus, Visibility
 from tracker.projections.commitments import commitments
 from tracker.projections.problems import funding_of, plan_of, problem_activities, problem_stages, problems_of

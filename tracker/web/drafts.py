@@ -17,7 +17,7 @@ import hmac
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, g, render_template, request, session
+from flask import current_app, flash, g, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -166,3 +166,12 @@ def _same_site_path(referrer: str | None) -> str | None:
     if parts.netloc != request.host or not parts.path.startswith("/"):
         return None
     return parts.path
+
+
+def kept_or(form_class: Any, action: str, **defaults: Any) -> Any:
+    """The form posting to `action`: as it was typed when it was kept for its user (see tracker.web.drafts), else
+    fresh with its defaults."""
+    if (kept := kept_form(action)) is not None:
+        flash(KEPT)
+        return form_class(formdata=kept)
+    return form_class(formdata=None, **defaults)

@@ -9,6 +9,7 @@ from uuid import UUID
 from flask import abort
 from flask_login import current_user
 
+from tracker.domain.errors import NotFound
 from tracker.queries.teams import find_team
 from tracker.web.services import services
 
@@ -45,3 +46,11 @@ def team_or_404(team_id: UUID) -> Any:
     if row is None:
         abort(404)
     return row
+
+
+def team_of_item(team_of: Any, item_id: UUID) -> UUID:
+    """The team of a meeting or commitment (`team_of` finds it), or a 404 page for an unknown one."""
+    try:
+        return team_of(item_id)
+    except NotFound:
+        abort(404)

@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID, uuid4
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from tracker.application.drafts import CommitmentDraft, DecisionDraft
-from tracker.domain.errors import DomainError, IdempotencyKeyReused, NotFound
+from tracker.domain.errors import DomainError, IdempotencyKeyReused
 from tracker.queries import team_record
 from tracker.queries.team_record import commitment_at_a_glance, meeting_commitments, members_and_meetings
-from tracker.queries.teams import current_members, member_names, teams_among
+from tracker.queries.teams import teams_among
 from tracker.web.drafts import (
     ALREADY,
     ALREADY_OTHER,
@@ -24,10 +23,11 @@ from tracker.web.drafts import (
     fingerprint,
     forget_key,
     kept_form,
+    kept_or,
     note_recorded,
     recorded_before,
 )
-from tracker.web.errors import NotAChoice, attach, chosen_id, error_summary, message_for
+from tracker.web.errors import NotAChoice, attach, chosen_id, message_for
 from tracker.web.forms import (
     NO_CHOICE,
     DueDateForm,
@@ -39,7 +39,9 @@ from tracker.web.forms import (
     ReasonForm,
     VisibilityForm,
 )
-from tracker.web.guards import require_secretary_of, team_of_commitment, team_of_meeting, team_or_404
+from tracker.web.guards import require_secretary_of, team_of_commitment, team_of_item, team_of_meeting, team_or_404
+from tracker.web.meeting_form import decision_drafts, has_errors, offer_members
+from tracker.web.members import current_members_of, member_choices, member_names_of
 from tracker.web.offline import reading_viewer
 from tracker.web.services import services
 
@@ -110,19 +112,19 @@ def add_member(team_id: UUID) -> Any:
 def record_meeting(team_id: UUID) -> Any:
     require_secretary_of(team_id)
     form = MeetingForm()
-    members = _current_members(team_id)
-    _offer_members(form, members)
+    members = current_members_of(team_id)
+    offer_members(form, members)
     if request.method == "GET":
         if (kept := kept_form(request.path)) is not None:
             form = MeetingForm(formdata=kept)
-            _offer_members(form, members)
+            offer_members(form, members)
             flash(KEPT)
         else:
             form.idempotency_key.data = uuid4().hex
             form.held_on.data = services().app.today_for(team_id)
     elif form.add_decision.data:
         form.decisions.append_entry()
-        _offer_members(form, members)
+        offer_members(form, members)
         return render_template("secretary/meeting_form.html", team=team_or_404(team_id), form=form)
     if request.method == "POST" and (answer := _send_meeting(team_id, form)) is not None:
         return answer
@@ -131,7 +133,7 @@ def record_meeting(team_id: UUID) -> Any:
 
 @blueprint.get("/meetings/<uuid:meeting_id>")
 def meeting(meeting_id: UUID) -> str:
-    team_id = _team_of(team_of_meeting, meeting_id)
+    team_id = team_of_item(team_of_meeting, meeting_id)
     require_secretary_of(team_id)
     view = services().reader.meeting(meeting_id, reading_viewer(), request.path)
     team, on = team_or_404(team_id), services().app.today_for(team_id)
@@ -142,18 +144,18 @@ def meeting(meeting_id: UUID) -> str:
         team=team_or_404(team_id),
         meeting=view,
         commitments=commitments,
-        members=_member_names(team_id),
-        minutes_form=_kept_or(MinutesForm, url_for(".correct_minutes", meeting_id=meeting_id), on=on),
-        visibility_form=_kept_or(VisibilityForm, url_for(".change_minutes_visibility", meeting_id=meeting_id), on=on),
+        members=member_names_of(team_id),
+        minutes_form=kept_or(MinutesForm, url_for(".correct_minutes", meeting_id=meeting_id), on=on),
+        visibility_form=kept_or(VisibilityForm, url_for(".change_minutes_visibility", meeting_id=meeting_id), on=on),
         decision_visibility_forms={
-            decision.id: _kept_or(
+            decision.id: kept_or(
                 VisibilityForm,
                 url_for(".change_decision_visibility", meeting_id=meeting_id, decision_id=decision.id),
                 on=on,
             )
             for decision in view.decisions
         },
-        annul_form=_kept_or(ReasonForm, url_for(".annul_meeting", meeting_id=meeting_id), on=on),
+        annul_form=kept_or(ReasonForm, url_for(".annul_meeting", meeting_id=meeting_id), on=on),
     )
 
 
@@ -186,13 +188,13 @@ def follow_ups(team_id: UUID) -> str:
     with services().engine.connect() as conn:
         commitments = team_record.follow_ups(conn, services().reader, reading_viewer(), request.path, team, today)
     return render_template(
-        "secretary/follow_ups.html", team=team, commitments=commitments, members=_member_names(team_id), today=today
+        "secretary/follow_ups.html", team=team, commitments=commitments, members=member_names_of(team_id), today=today
     )
 
 
 @blueprint.get("/commitments/<uuid:commitment_id>")
 def commitment(commitment_id: UUID) -> str:
-    team_id = _team_of(team_of_commitment, commitment_id)
+    team_id = team_of_item(team_of_commitment, commitment_id)
     require_secretary_of(team_id)
     return _commitment_page(commitment_id, team_id)
 
@@ -241,10 +243,10 @@ def _commitment_action(
 ) -> Any:
     """A form posted from a commitment's page: run the command of that name with the form's values, then go back;
     or show the page again with its messages."""
-    team_id = _team_of(team_of_commitment, commitment_id)
+    team_id = team_of_item(team_of_commitment, commitment_id)
     require_secretary_of(team_id)
     if hasattr(form, "owner_member_id"):
-        form.owner_member_id.choices = _member_choices(team_id)
+        form.owner_member_id.choices = member_choices(team_id)
     if form.validate_on_submit():
         earlier = earlier_record(form)
         if earlier is None and recorded_before():  # the same report sent again under a new key (Back, send)
@@ -277,7 +279,7 @@ def _correction(
     `fields`, or go back with the reason it was refused."""
     team_of = team_of_meeting if page == ".meeting" else team_of_commitment
     back = url_for(page, **{"meeting_id" if page == ".meeting" else "commitment_id": item_id})
-    require_secretary_of(_team_of(team_of, item_id))
+    require_secretary_of(team_of_item(team_of, item_id))
     if not form.validate_on_submit():
         for field, messages in form.errors.items():
             flash(f"{getattr(form, field).label.text}: {' '.join(map(str, messages))}", "error")
@@ -304,27 +306,27 @@ def _commitment_page(commitment_id: UUID, team_id: UUID, **forms: Any) -> str:
     reference, overdue, meetings = glance
     names = ("report_follow_up", "revise_due_date", "hand_over", "reopen_commitment", "change_commitment_visibility")
     actions = {name: url_for(f".{name}", commitment_id=commitment_id) for name in names}
-    follow_up = forms.get("follow_up_form") or _kept_or(
+    follow_up = forms.get("follow_up_form") or kept_or(
         FollowUpForm, actions["report_follow_up"], on=today, idempotency_key=uuid4().hex
     )
     follow_up.meeting_id.choices = [NO_CHOICE] + [SelectChoice(m.meeting_id, m.held_on.isoformat()) for m in meetings]
-    hand_over_form = forms.get("hand_over_form") or _kept_or(
+    hand_over_form = forms.get("hand_over_form") or kept_or(
         HandOverForm, actions["hand_over"], on=today, idempotency_key=uuid4().hex
     )
-    hand_over_form.owner_member_id.choices = _member_choices(team_id)
+    hand_over_form.owner_member_id.choices = member_choices(team_id)
     return render_template(
         "secretary/commitment.html",
         team=team,
         commitment=view,
         reference=reference,
-        members=_member_names(team_id),
+        members=member_names_of(team_id),
         overdue=overdue,
         follow_up_form=follow_up,
         due_date_form=forms.get("due_date_form")
-        or _kept_or(DueDateForm, actions["revise_due_date"], on=today, due_on=view.due_on, idempotency_key=uuid4().hex),
+        or kept_or(DueDateForm, actions["revise_due_date"], on=today, due_on=view.due_on, idempotency_key=uuid4().hex),
         hand_over_form=hand_over_form,
-        visibility_form=_kept_or(VisibilityForm, actions["change_commitment_visibility"], on=today),
-        reopen_form=_kept_or(ReasonForm, actions["reopen_commitment"], on=today),
+        visibility_form=kept_or(VisibilityForm, actions["change_commitment_visibility"], on=today),
+        reopen_form=kept_or(ReasonForm, actions["reopen_commitment"], on=today),
     )
 
 
@@ -332,7 +334,7 @@ def _send_meeting(team_id: UUID, form: MeetingForm) -> Any:
     """Record the meeting sent, and answer where to go; or put every error on its field at once (the form's own
     checks, the rows', and the domain's, run as a check only when the form has errors already) and answer None."""
     valid = form.validate_on_submit()
-    drafts, rows = _decision_drafts(form)
+    drafts, rows = decision_drafts(form)
     attendee_ids = []
     for member_id in form.attendee_ids.data or []:
         try:
@@ -352,7 +354,7 @@ def _send_meeting(team_id: UUID, form: MeetingForm) -> Any:
         decisions=drafts,
         by=current_user.recorder,
     )
-    complete = valid and not _has_errors(form)
+    complete = valid and not has_errors(form)
     earlier = earlier_record(form) if complete else None
     if complete and earlier is None and (link := recorded_before()):
         return _sent_before("secretary/meeting_form.html", team_id, form, link, again=fingerprint())
@@ -386,97 +388,6 @@ def _sent_before(
     form.idempotency_key.data = uuid4().hex
     page = render_template(template, team=team_or_404(team_id), form=form, recorded=link or True, again=again)
     return page, 409
-
-
-def _kept_or(form_class: Any, action: str, **defaults: Any) -> Any:
-    """The form posting to `action`: as it was typed when it was kept for its user (see tracker.web.drafts), else
-    fresh with its defaults."""
-    if (kept := kept_form(action)) is not None:
-        flash(KEPT)
-        return form_class(formdata=kept)
-    return form_class(formdata=None, **defaults)
-
-
-def _decision_drafts(form: MeetingForm) -> tuple[list[DecisionDraft], dict[str, str]]:
-    """The decisions and commitments filled in (blank rows are skipped; a row with only an owner or a due date is
-    not blank), and how the drafts' positions map to the form's rows (`decisions[0]` -> `decisions[2]`) for the
-    domain's errors. A commitment without a due date, or with an owner not among the choices, gets its message
-    here and is left out of the drafts."""
-    drafts: list[DecisionDraft] = []
-    rows: dict[str, str] = {}
-    for decision in form.decisions.entries:
-        row = decision.name.rsplit("-", 1)[1]  # as posted: a list's rows keep the numbers they were sent with
-        commitments, commitment_rows = [], {}
-        for entry in decision.form.commitments.entries:
-            position = entry.name.rsplit("-", 1)[1]
-            fields = entry.form
-            filled = [fields.description.data, fields.owner_member_id.data, fields.owner_body.data, fields.due_on.data]
-            if not any(value.strip() if isinstance(value, str) else value for value in filled):
-                continue
-            usable = True
-            if fields.due_on.data is None and not fields.due_on.errors:
-                fields.due_on.errors = [*fields.due_on.errors, _("A commitment needs a due date.")]
-            if fields.due_on.data is None:
-                usable = False
-            try:
-                owner = chosen_id(fields.owner_member_id.data, "owner_member_id")
-            except NotAChoice as error:
-                fields.owner_member_id.errors = [*fields.owner_member_id.errors, message_for(error)]
-                usable = False
-            if usable:
-                commitment_rows[len(commitments)] = position
-                commitments.append(
-                    CommitmentDraft(
-                        description=fields.description.data or "",
-                        due_on=fields.due_on.data,
-                        visibility=fields.visibility.data,
-                        owner_member_id=owner,
-                        owner_body=fields.owner_body.data or None,
-                    )
-                )
-        if (
-            (decision.form.text.data or "").strip()
-            or commitments
-            or any(entry.form.description.data for entry in decision.form.commitments.entries)
-        ):
-            index = len(drafts)
-            rows[f"decisions[{index}]"] = f"decisions[{row}]"
-            for draft_position, position in commitment_rows.items():
-                rows[f"decisions[{index}].commitments[{draft_position}]"] = f"decisions[{row}].commitments[{position}]"
-            drafts.append(DecisionDraft(decision.form.text.data or "", decision.form.visibility.data, commitments))
-    return drafts, rows
-
-
-def _has_errors(form: Any) -> bool:
-    return any(line for line in error_summary(form))
-
-
-def _offer_members(form: MeetingForm, members: list[Any]) -> None:
-    form.attendee_ids.choices = [SelectChoice(m.member_id, m.name) for m in members]
-    for decision in form.decisions.entries:
-        for entry in decision.form.commitments.entries:
-            entry.form.owner_member_id.choices = [NO_CHOICE] + [SelectChoice(m.member_id, m.name) for m in members]
-
-
-def _current_members(team_id: UUID) -> list[Any]:
-    with services().engine.connect() as conn:
-        return current_members(conn, team_id)
-
-
-def _member_choices(team_id: UUID) -> list[SelectChoice]:
-    return [NO_CHOICE] + [SelectChoice(m.member_id, m.name) for m in _current_members(team_id)]
-
-
-def _member_names(team_id: UUID) -> dict[str, str]:
-    with services().engine.connect() as conn:
-        return member_names(conn, team_id, public=False)
-
-
-def _team_of(team_of: Any, item_id: UUID) -> UUID:
-    try:
-        return team_of(item_id)
-    except NotFound:
-        abort(404)
 
 
 def _status(form: Any) -> int:

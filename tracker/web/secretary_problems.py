@@ -31,8 +31,9 @@ from tracker.web.forms import (
     StageForm,
 )
 from tracker.web.guards import require_secretary_of, team_or_404
+from tracker.web.members import member_choices
 from tracker.web.offline import reading_viewer
-from tracker.web.secretary import _member_choices, _status, blueprint
+from tracker.web.secretary import _status, blueprint
 from tracker.web.services import services
 
 NEXT_STAGE = {"scanning": "analysis", "analysis": "response", "response": "assessment"}
@@ -68,7 +69,7 @@ def report_problem(team_id: UUID) -> Any:
         if kept is None:
             form.idempotency_key.data = uuid4().hex
             form.on.data = services().app.today_for(team_id)
-    form.raised_by_member_id.choices = _member_choices(team_id)
+    form.raised_by_member_id.choices = member_choices(team_id)
     if request.method == "POST" and form.validate_on_submit():
         try:
             problem_id = services().app.report_problem(
