@@ -23,6 +23,7 @@ from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
 from tracker.domain.errors import InvalidValue
+from tracker.domain.values import Country, regions_of
 
 COUNTRIES = ("KG", "TJ", "UZ")
 SECTORS = (
@@ -73,13 +74,14 @@ def _generate_part(database_url: str, instance: Path, teams: int, years: int, fi
 
 def _team(app: Tracker, rng: random.Random, number: int, years: int) -> int:
     code = "T" + "".join(chr(65 + (number // 26**k) % 26) for k in range(4))
+    country = rng.choice(COUNTRIES)
     team_id = app.register_team(
         name=f"Team {number}",
         code=code,
         kind=rng.choice(("CPPT", "LCPC")),
-        country=rng.choice(COUNTRIES),
-        region="Region",
-        district="District",
+        country=country,
+        region=rng.choice(regions_of(Country(country))).value,
+        district=f"District {number % 5}",
         municipality=f"Municipality {number}",
         registered_on=START,
         by="bench",

@@ -27,7 +27,7 @@ def register_team(app: Tracker, name: str = "Мирный", code: str | None = N
         code=code,
         kind="LCPC",
         country="KG",
-        region="Ош облусу",
+        region="KG-O",
         district="Кара-Суу",
         municipality="Мирный айыл өкмөтү",
         registered_on=date(2015, 1, 10),

@@ -282,7 +282,7 @@ def _register(app, registered_on):
         name="Жаңы",
         kind="LCPC",
         country="KG",
-        region="Ош",
+        region="KG-O",
         district="Ош",
         municipality="Ош",
         registered_on=registered_on,

@@ -50,7 +50,7 @@ def register_team(**overrides: object) -> Team:
         "code": "MIR",
         "kind": TeamKind.LCPC,
         "country": Country.KG,
-        "region": "Chui",
+        "region": "KG-C",
         "district": "Sokuluk",
         "municipality": "Mirny ayil okmotu",
         "time_zone": "Asia/Bishkek",

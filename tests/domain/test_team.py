@@ -9,16 +9,25 @@ import pytest
 
 from tests.domain.given import BY, JOINED_ON, REGISTERED_ON, join, on, register_team
 from tracker.domain import Team, TeamCode
-from tracker.domain.errors import InvalidValue, LeftBeforeJoined, MemberAlreadyLeft, UnknownMember
+from tracker.domain.errors import (
+    InvalidValue,
+    LeftBeforeJoined,
+    MemberAlreadyLeft,
+    RegionOfAnotherCountry,
+    RegionUnchanged,
+    UnknownMember,
+)
 from tracker.domain.events import Stamp
 from tracker.domain.values import (
     AgeBand,
     Country,
     Gender,
     PublicDisplay,
+    Region,
     Role,
     Sector,
     TeamKind,
+    regions_of,
 )
 
 # Registration
@@ -34,7 +43,7 @@ def test_given_a_new_team_when_it_is_registered_then_it_is_recorded_with_its_pla
         code="MIR",
         kind=TeamKind.LCPC,
         country=Country.KG,
-        region=" Chui ",
+        region=" KG-C ",
         district="Sokuluk ",
         municipality=" Mirny ayil okmotu",
         time_zone="Asia/Bishkek",
@@ -46,7 +55,7 @@ def test_given_a_new_team_when_it_is_registered_then_it_is_recorded_with_its_pla
     assert (registered.team_id, registered.business_date) == (team_id, date(2024, 1, 1))
     assert registered.recorded_by == "cli:test"
     assert (registered.name, registered.code, registered.kind, registered.country) == ("Мирный", "MIR", "LCPC", "KG")
-    assert (registered.region, registered.district, registered.municipality) == ("Chui", "Sokuluk", "Mirny ayil okmotu")
+    assert (registered.region, registered.district, registered.municipality) == ("KG-C", "Sokuluk", "Mirny ayil okmotu")
     assert registered.time_zone == "Asia/Bishkek"
     # and
     assert team.id == team_id
@@ -301,7 +310,7 @@ def test_given_a_team_with_a_history_when_it_is_saved_and_reloaded_then_it_is_th
     assert reloaded.version == team.version == 7
     assert (reloaded.name, reloaded.code) == ("Мирный-2", "MIR")
     assert (reloaded.kind, reloaded.country) == (TeamKind.LCPC, Country.KG)
-    assert (reloaded.region, reloaded.district) == ("Chui", "Sokuluk")
+    assert (reloaded.region, reloaded.district) == ("KG-C", "Sokuluk")
     assert (reloaded.municipality, reloaded.time_zone) == ("Mirny ayil okmotu", "Asia/Bishkek")
     assert reloaded.registered_on == REGISTERED_ON
     assert reloaded.members == team.members
@@ -369,3 +378,56 @@ def test_given_a_team_when_its_registration_date_is_corrected_to_the_same_date_t
     team = register_team()
     with pytest.raises(InvalidValue):
         team.correct_registration_date(REGISTERED_ON, reason="v1:sealed", stamp=on(date(2015, 2, 1)))
+
+
+# Region: a code from the country's list
+
+
+def test_given_a_region_of_another_country_when_a_team_is_registered_then_it_is_refused():
+    with pytest.raises(RegionOfAnotherCountry) as refused:
+        register_team(country=Country.KG, region="TJ-SU")
+    assert refused.value.field == "region"
+
+
+def test_given_a_region_not_on_any_list_when_a_team_is_registered_then_it_is_refused():
+    with pytest.raises(InvalidValue) as refused:
+        register_team(region="Ош облусу")
+    assert refused.value.field == "region"
+
+
+def _registered_before_the_list() -> Team:
+    """A team as recorded before regions came from a list: its region written by hand."""
+    fields = {"name": "Мирный", "code": "MIR", "kind": "LCPC", "country": "KG", "region": "Ош облусу"}
+    place = {"district": "Кара-Суу", "municipality": "Мирный", "time_zone": "Asia/Bishkek"}
+    return Team._create(Team.Registered, id=uuid4(), **fields, **place, **on(REGISTERED_ON).fields(uuid4()))
+
+
+def test_given_a_team_with_a_written_region_when_its_region_is_chosen_then_the_dashboard_can_place_it(only_event):
+    # given
+    team = _registered_before_the_list()
+    assert team.region_code is None
+    team.collect_events()
+    # when
+    team.choose_region(" KG-O ", on(date(2024, 2, 1)))
+    # then
+    chosen = only_event(team, Team.RegionChosen)
+    assert (chosen.region, chosen.business_date) == ("KG-O", date(2024, 2, 1))
+    assert team.region_code is Region.KG_OSH and team.district == "Кара-Суу"
+
+
+def test_given_a_team_in_a_region_when_the_same_region_is_chosen_then_nothing_is_recorded():
+    team = register_team(region="KG-C")
+    with pytest.raises(RegionUnchanged):
+        team.choose_region("KG-C", on(date(2024, 2, 1)))
+
+
+def test_given_a_kyrgyz_team_when_a_region_of_uzbekistan_is_chosen_then_it_is_refused():
+    team = register_team(region="KG-C")
+    with pytest.raises(RegionOfAnotherCountry):
+        team.choose_region("UZ-FA", on(date(2024, 2, 1)))
+
+
+def test_every_country_has_its_regions_and_its_capital():
+    assert len(regions_of(Country.KG)) == 9 and Region.KG_BISHKEK_CITY in regions_of(Country.KG)
+    assert len(regions_of(Country.TJ)) == 5 and Region.TJ_DUSHANBE_CITY in regions_of(Country.TJ)
+    assert len(regions_of(Country.UZ)) == 14 and Region.UZ_TASHKENT_CITY in regions_of(Country.UZ)

@@ -26,7 +26,7 @@ def test_a_team_is_recorded_and_reported_through_the_api(api, world, services):
             "name": "Жаңы-Жол",
             "kind": "LCPC",
             "country": "KG",
-            "region": "Ош",
+            "region": "KG-O",
             "district": "Ноокат",
             "municipality": "Жаңы-Жол",
         },

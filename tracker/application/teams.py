@@ -63,6 +63,15 @@ class TeamCommands:
         return Save(team, stamp=stamp, team_id=team.id)
 
     @command(answer=lambda answer: None)
+    def choose_team_region(self: Any, team_id: UUID, *, region: str, by: str, on: date | None = None) -> Save:
+        """Put the team in a region of its country's list (teams registered before the list wrote it by hand);
+        dated the team's today unless a date is given."""
+        team = self._get(Team, team_id)
+        stamp = inputs.stamp(on or self._today(team), by)
+        team.choose_region(region, stamp)
+        return Save(team, stamp=stamp, team_id=team.id)
+
+    @command(answer=lambda answer: None)
     def correct_registration_date(
         self: Any, team_id: UUID, *, registered_on: date, reason: str, on: date, by: str
     ) -> Save:

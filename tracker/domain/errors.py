@@ -27,6 +27,14 @@ class TextRequired(InvalidValue):
     """A text that a record cannot do without (a decision's text, a commitment's description) was left empty."""
 
 
+class RegionOfAnotherCountry(InvalidValue):
+    """A region chosen for a team lies in another country than the team's."""
+
+
+class RegionUnchanged(InvalidValue):
+    """The team is already in the region chosen."""
+
+
 class InvalidInputs(DomainError):
     """More than one rule was broken by one command's input: every error, found in one pass."""
 

@@ -8,7 +8,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from tracker.domain.errors import InvalidValue, LeftBeforeJoined, MemberAlreadyLeft, UnknownMember
+from tracker.domain.errors import InvalidValue, LeftBeforeJoined, MemberAlreadyLeft, RegionUnchanged, UnknownMember
 from tracker.domain.events import Sealed, Stamp, TrackedEvent
 from tracker.domain.values import (
     TEAM_CODE_PATTERN,
@@ -16,9 +16,11 @@ from tracker.domain.values import (
     Country,
     Gender,
     PublicDisplay,
+    Region,
     Role,
     Sector,
     TeamKind,
+    region_of,
 )
 
 
@@ -43,7 +45,8 @@ class Team(Aggregate):
         pass
 
     class Registered(Event, Aggregate.Created):
-        """A partnership team was registered."""
+        """A partnership team was registered. Its region is a code from the country's list (`Region`); teams
+        registered before the list hold the region as it was written, until one is chosen (RegionChosen)."""
 
         name: str
         code: str
@@ -83,6 +86,15 @@ class Team(Aggregate):
 
         def apply(self, team: Team) -> None:
             team.registered_on = self.registered_on
+
+    class RegionChosen(Event):
+        """The team's region was chosen from its country's list (for a team registered with a region written by
+        hand, or to put right a region chosen wrongly); its district stays as written."""
+
+        region: str
+
+        def apply(self, team: Team) -> None:
+            team.region = self.region
 
     class MemberJoined(Event):
         """A person joined the team, representing a sector."""
@@ -170,7 +182,7 @@ class Team(Aggregate):
             code=code,
             kind=kind.value,
             country=country.value,
-            region=region.strip(),
+            region=region_of(country, region).value,
             district=district.strip(),
             municipality=municipality.strip(),
             time_zone=time_zone,
@@ -184,6 +196,17 @@ class Team(Aggregate):
     @property
     def country(self) -> Country:
         return Country(self.country_code)
+
+    @property
+    def region_code(self) -> Region | None:
+        """The region chosen from the list; None for a team whose region was only written by hand."""
+        return Region(self.region) if self.region in Region._value2member_map_ else None
+
+    def choose_region(self, region: str, stamp: Stamp) -> None:
+        chosen = region_of(self.country, region)
+        if chosen is self.region_code:
+            raise RegionUnchanged("region", f"team {self.code} is already in {chosen.value}")
+        self.trigger_event(self.RegionChosen, region=chosen.value, **stamp.fields(self.id))
 
     def rename(self, name: str, stamp: Stamp) -> None:
         if not name.strip():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from tracker.domain.errors import InvalidValue
+from tracker.domain.errors import InvalidValue, RegionOfAnotherCountry
 
 
 class TeamKind(StrEnum):
@@ -183,6 +183,57 @@ class Conclusion(StrEnum):
     DISPLACED = "displaced"
     UNCHANGED = "unchanged"
     WORSE = "worse"
+
+
+class Region(StrEnum):
+    """The first-level divisions a team belongs to, by their ISO 3166-2 codes: the oblasts of Kyrgyzstan and the
+    viloyats of Tajikistan and Uzbekistan, with the capital cities (and Osh, a city of republican status)."""
+
+    KG_BATKEN = "KG-B"
+    KG_CHUY = "KG-C"
+    KG_ISSYK_KUL = "KG-Y"
+    KG_JALAL_ABAD = "KG-J"
+    KG_NARYN = "KG-N"
+    KG_OSH = "KG-O"
+    KG_TALAS = "KG-T"
+    KG_BISHKEK_CITY = "KG-GB"
+    KG_OSH_CITY = "KG-GO"
+    TJ_SUGHD = "TJ-SU"
+    TJ_KHATLON = "TJ-KT"
+    TJ_GORNO_BADAKHSHAN = "TJ-GB"
+    TJ_REPUBLICAN_SUBORDINATION = "TJ-RA"
+    TJ_DUSHANBE_CITY = "TJ-DU"
+    UZ_ANDIJAN = "UZ-AN"
+    UZ_BUKHARA = "UZ-BU"
+    UZ_FERGANA = "UZ-FA"
+    UZ_JIZZAKH = "UZ-JI"
+    UZ_KASHKADARYA = "UZ-QA"
+    UZ_KHOREZM = "UZ-XO"
+    UZ_NAMANGAN = "UZ-NG"
+    UZ_NAVOIY = "UZ-NW"
+    UZ_SAMARKAND = "UZ-SA"
+    UZ_SIRDARYO = "UZ-SI"
+    UZ_SURKHANDARYA = "UZ-SU"
+    UZ_TASHKENT = "UZ-TO"
+    UZ_KARAKALPAKSTAN = "UZ-QR"
+    UZ_TASHKENT_CITY = "UZ-TK"
+
+    @property
+    def country(self) -> Country:
+        return Country(self.value[:2])
+
+
+def regions_of(country: Country) -> list[Region]:
+    """A country's regions in the order of the list above (the capital last)."""
+    return [region for region in Region if region.country is country]
+
+
+def region_of(country: Country, value: object) -> Region:
+    """The region a value names in a country, or InvalidValue on the field `region`."""
+    region = parse(Region, value.strip() if isinstance(value, str) else value, "region")
+    if region.country is not country:
+        raise RegionOfAnotherCountry("region", f"{value!r} is not a region of {country.value}")
+    return region
 
 
 def parse(vocabulary: type[StrEnum], value: object, field: str) -> StrEnum:

@@ -1,6 +1,7 @@
 """Read model `team_directory`: every registered team with its place and its current number of members.
 
-Consumes Team.Registered, Team.Renamed, Team.MemberJoined and Team.MemberLeft; owns the table `team_directory`.
+Consumes Team.Registered, Team.Renamed, Team.RegionChosen, Team.MemberJoined and Team.MemberLeft; owns the table
+`team_directory`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ class TeamDirectory:
     name = "team_directory"
     version = 1
     metadata = metadata
-    consumes = (Team.Registered, Team.Renamed, Team.RegistrationDateCorrected, Team.MemberJoined, Team.MemberLeft)
+    consumes = (
+        Team.Registered,
+        Team.Renamed,
+        Team.RegionChosen,
+        Team.RegistrationDateCorrected,
+        Team.MemberJoined,
+        Team.MemberLeft,
+    )
 
     def apply(self, conn: Connection, event: Any, position: int) -> None:
         row = team_directory.c.team_id == event.team_id.hex
@@ -56,6 +64,8 @@ class TeamDirectory:
             )
         elif isinstance(event, Team.Renamed):
             conn.execute(team_directory.update().where(row).values(name=event.name))
+        elif isinstance(event, Team.RegionChosen):
+            conn.execute(team_directory.update().where(row).values(region=event.region))
         elif isinstance(event, Team.RegistrationDateCorrected):
             conn.execute(team_directory.update().where(row).values(registered_on=event.registered_on))
         else:

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKeyError
 from tracker.config import Settings
-from tracker.domain.values import MeetingKind, Role, Sector, UserRole
+from tracker.domain.values import Country, MeetingKind, Region, Role, Sector, UserRole
 from tracker.login_sessions import LIFETIME
 from tracker.rate_limits import SCHEME
 from tracker.vocabulary import PROBLEM_WORDS, label_of
@@ -116,6 +116,14 @@ def _init_extensions(app: Flask) -> None:
     )
     app.jinja_env.filters["label"] = lambda value: gettext(label_of(value, Role, Sector, MeetingKind, UserRole))
     app.jinja_env.globals["problem_word"] = lambda kind, value: gettext(label_of(value, PROBLEM_WORDS[kind]))
+    app.jinja_env.filters["region_name"] = region_name
+    app.jinja_env.filters["country_name"] = lambda value: gettext(label_of(value, Country))
+
+
+def region_name(value: str) -> str:
+    """A region from the list in the reader's language; a region written by hand (teams registered before the
+    list) as it was written."""
+    return gettext(label_of(value, Region)) if value in Region._value2member_map_ else value
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -11,11 +11,12 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from tracker.domain.errors import DomainError
+from tracker.domain.values import Country, Region
 from tracker.queries.accounts import all_accounts
 from tracker.queries.erasable import ErasableItem, erasable_item
 from tracker.queries.teams import all_teams
 from tracker.web.errors import attach, chosen_id, message_for
-from tracker.web.forms import ErasureForm, RoleForm, TeamForm, UserForm
+from tracker.web.forms import ErasureForm, RegionForm, RoleForm, TeamForm, UserForm, region_choices
 from tracker.web.guards import require_admin
 from tracker.web.services import services
 
@@ -56,7 +57,34 @@ def teams() -> Any:
     with services().engine.connect() as conn:
         registered = all_teams(conn)
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/teams.html", form=form, teams=registered), status
+    region_codes = {region.value for region in Region}
+    return render_template("admin/teams.html", form=form, teams=registered, region_codes=region_codes), status
+
+
+@blueprint.route("/teams/<uuid:team_id>/region", methods=["GET", "POST"])
+def team_region(team_id: UUID) -> Any:
+    """Choose a team's region from its country's list (teams registered before the list wrote it by hand)."""
+    team = services().app.team(team_id)
+    form = RegionForm()
+    form.region.choices = region_choices(Country(team.country_code))
+    if request.method == "GET":
+        form.idempotency_key.data = uuid4().hex
+        form.region.data = team.region
+    if form.validate_on_submit():
+        try:
+            services().app.choose_team_region(
+                team_id,
+                region=form.region.data,
+                by=current_user.recorder,
+                idempotency_key=form.idempotency_key.data or None,
+            )
+        except DomainError as error:
+            attach(form, error)
+        else:
+            flash(_("The team %(code)s's region was recorded.", code=team.code))
+            return redirect(url_for(".teams"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/team_region.html", form=form, team=team), status
 
 
 @blueprint.route("/users", methods=["GET", "POST"])

@@ -50,6 +50,8 @@ MESSAGES = {
     errors.VisibilityUnchanged: _l("The item already has this visibility."),
     errors.ReasonRequired: _l("Say why: every correction carries its reason."),
     errors.TeamCodeTaken: _l("This team code is taken; choose another."),
+    errors.RegionOfAnotherCountry: _l("This region is not in the team's country."),
+    errors.RegionUnchanged: _l("The team is already in this region."),
     errors.IdempotencyKeyReused: _l(
         "This form was already sent with other content: reload the page and send it again."
     ),

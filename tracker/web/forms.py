@@ -127,15 +127,37 @@ class IdempotentForm(Form):
         return values
 
 
+def region_choices(*countries: vocabularies.Country) -> dict[str, list[tuple[str, str]]]:
+    """The regions of each country (all three unless named), grouped under the country's name."""
+    labels = dict(labelled(vocabularies.Region))
+    country_names = dict(labelled(vocabularies.Country))
+    return {
+        str(_l(country_names[country.value])): [
+            (region.value, str(_l(labels[region.value]))) for region in vocabularies.regions_of(country)
+        ]
+        for country in countries or tuple(vocabularies.Country)
+    }
+
+
 class TeamForm(IdempotentForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     code = StringField(_l("Short code (optional)"), validators=[Optional(), Length(max=8)])
     kind = SelectField(_l("Kind"), choices=choices(vocabularies.TeamKind))
     country = SelectField(_l("Country"), choices=choices(vocabularies.Country))
-    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=200)])
+    region = SelectField(_l("Region"), choices=[])
     district = StringField(_l("District"), validators=[DataRequired(), Length(max=200)])
     municipality = StringField(_l("Municipality"), validators=[DataRequired(), Length(max=200)])
     registered_on = DateField(_l("Registered on"), validators=[InputRequired()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.region.choices = region_choices()
+
+
+class RegionForm(IdempotentForm):
+    """A region from the team's country's list, for a team registered before the list."""
+
+    region = SelectField(_l("Region"), choices=[])
 
 
 class MemberForm(IdempotentForm):
