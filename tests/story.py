@@ -183,6 +183,7 @@ def tell_long_story(app: Tracker) -> Story:
     app.revoke_role(gulnara, role="auditor", team_id=None, by=BY)
     other = register_team(app, "Ворух")
     other_member = add_member(app, other, "Зарина Ғафурова", "womens_committee", "female", "30_44")
+    app.choose_team_region(other, region="KG-J", on=date(2015, 2, 1), by=BY)
     app.record_meeting(
         other,
         held_on=date(2015, 5, 5),

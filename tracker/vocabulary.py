@@ -6,6 +6,7 @@ Forms' choices, the API's validators and the templates' `label` filter all deriv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from tracker.domain.values import (
@@ -187,6 +188,12 @@ def labelled(vocabulary: type[StrEnum]) -> list[tuple[str, str]]:
     """Every value of a vocabulary with its English label, in the enum's order."""
     labels = LABELS.get(vocabulary, {})
     return [(member.value, labels.get(member.value, member.value)) for member in vocabulary]
+
+
+def region_name(value: str, translate: Callable[[str], str]) -> str:
+    """A region from the list in the reader's language (through `translate`); a region written by hand (a team
+    registered before the list) as it was written."""
+    return translate(LABELS[Region][value]) if value in LABELS[Region] else value
 
 
 def label_of(value: str, *vocabularies: type[StrEnum]) -> str:

@@ -39,7 +39,7 @@ NOW = datetime(2025, 6, 30, 9, 0, tzinfo=UTC)
 USERNAME, PASSWORD = "everyone", "a long enough password"
 
 # Who reads each blueprint: the people's areas are visited, the machines' are not (they answer JSON, text or files).
-AREAS = {"public", "reports", "auth", "secretary", "member", "audit", "admin"}
+AREAS = {"public", "reports", "dashboard", "auth", "secretary", "member", "audit", "admin"}
 MACHINES = {"api", "api-docs", "ledger", "offline", "operations", "static"}
 DOWNLOADS = {
     "reports.report_pdf",
@@ -48,11 +48,14 @@ DOWNLOADS = {
     "reports.open_data",
     "public.problems_csv",
     "public.problems_json",
+    "dashboard.areas_csv",
+    "dashboard.history_csv",
 }
 # Pages that show nothing useful without a query: what a reader would have asked.
 QUERIES = {
     "audit.replay": lambda world: {"team": world.story.team_id.hex, "leaf": "40"},
     "public.search": lambda world: {"q": world.commitment_id.hex},
+    "dashboard.page": lambda world: {"country": "KG"},  # its regions, the widest of its tables
 }
 # The pages pictured in docs/screenshots/, in Kyrgyz on a phone: the whole report, the top of the log (its hundred
 # events on a page are all alike).
@@ -61,6 +64,7 @@ PICTURES = {
     "audit.log": ("audit-log-phone-ky", 2400),
     "public.problems": ("problems-board-phone-ky", 6000),
     "public.problem": ("problem-page-phone-ky", 8000),
+    "dashboard.page": ("dashboard-phone-ky", 6000),
 }
 
 FIND_OVERFLOW = """() => {

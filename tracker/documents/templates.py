@@ -11,8 +11,8 @@ from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from tracker.domain.values import MeetingKind, Role, Sector
-from tracker.vocabulary import label_of
+from tracker.domain.values import Country, MeetingKind, Role, Sector
+from tracker.vocabulary import label_of, region_name
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -42,6 +42,8 @@ def environment(language: str) -> Environment:
         get_locale=lambda: language, format_date=lambda value, style="medium": _date(value, style, language)
     )
     env.filters["label"] = lambda value: catalogue.gettext(label_of(value, Role, Sector, MeetingKind))
+    env.filters["region_name"] = lambda value: region_name(value, catalogue.gettext)
+    env.filters["country_name"] = lambda value: catalogue.gettext(label_of(value, Country))
     return env
 
 

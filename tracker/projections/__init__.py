@@ -1,6 +1,7 @@
 """Read models built from the log, each a function of the events it consumes, rebuildable at any time."""
 
 from tracker.projections.commitments import Commitments
+from tracker.projections.dashboard import Dashboard
 from tracker.projections.event_index import EventIndex
 from tracker.projections.ledger import Ledger
 from tracker.projections.meetings import Meetings
@@ -18,4 +19,4 @@ def team_projections() -> list[Projection]:
 
 
 def all_projections() -> list[Projection]:
-    return [EventIndex(), *team_projections(), UserDirectory(), MerkleTree()]
+    return [EventIndex(), *team_projections(), Dashboard(), UserDirectory(), MerkleTree()]

@@ -16,10 +16,10 @@ from werkzeug.wrappers import Response
 from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKeyError
 from tracker.config import Settings
-from tracker.domain.values import Country, MeetingKind, Region, Role, Sector, UserRole
+from tracker.domain.values import Country, MeetingKind, Role, Sector, UserRole
 from tracker.login_sessions import LIFETIME
 from tracker.rate_limits import SCHEME
-from tracker.vocabulary import PROBLEM_WORDS, label_of
+from tracker.vocabulary import PROBLEM_WORDS, label_of, region_name
 from tracker.web.drafts import recorded_keys
 from tracker.web.error_pages import init_error_pages
 from tracker.web.errors import error_summary
@@ -116,14 +116,8 @@ def _init_extensions(app: Flask) -> None:
     )
     app.jinja_env.filters["label"] = lambda value: gettext(label_of(value, Role, Sector, MeetingKind, UserRole))
     app.jinja_env.globals["problem_word"] = lambda kind, value: gettext(label_of(value, PROBLEM_WORDS[kind]))
-    app.jinja_env.filters["region_name"] = region_name
+    app.jinja_env.filters["region_name"] = lambda value: region_name(value, gettext)
     app.jinja_env.filters["country_name"] = lambda value: gettext(label_of(value, Country))
-
-
-def region_name(value: str) -> str:
-    """A region from the list in the reader's language; a region written by hand (teams registered before the
-    list) as it was written."""
-    return gettext(label_of(value, Region)) if value in Region._value2member_map_ else value
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -133,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
         api_problems,  # noqa: F401 - its routes join the API's blueprint
         audit,
         auth,
+        dashboard,
         ledger,
         member,
         offline,
@@ -148,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ledger.blueprint)
     app.register_blueprint(public.blueprint)
     app.register_blueprint(reports.blueprint)
+    app.register_blueprint(dashboard.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(secretary.blueprint)
     app.register_blueprint(member.blueprint)

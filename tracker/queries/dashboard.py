@@ -1,0 +1,307 @@
+"""The donors' and ministries' dashboard: teams, meetings, promises kept on time, problems, plan progress, funding and
+the participation of women and young people, for all countries, a country, a region or a district, each broken
+down by the areas one level below (a district: by team), and per quarter by business date.
+
+Owns no table: it sums the `dashboard_` read model (tracker.projections.dashboard) with a fixed number of GROUP
+BY queries, whatever the number of teams. No text of any record is read: non-public items are only counted, and
+counts by problem category go through tracker.queries.disclosure.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, func, select
+
+from tracker.domain.values import (
+    CommitmentStatus,
+    Country,
+    FundingSource,
+    FundingState,
+    ProblemCategory,
+    Region,
+    SaraStage,
+)
+from tracker.projections.dashboard import (
+    dashboard_commitments,
+    dashboard_funding,
+    dashboard_meetings,
+    dashboard_plan_items,
+    dashboard_problems,
+    dashboard_teams,
+)
+from tracker.projections.team_directory import team_directory
+from tracker.queries.disclosure import Count, Table, suppressed
+
+NO_REGION = "none"  # in a URL: the teams of a country whose region was written by hand, not yet chosen
+CATEGORIES = [category.value for category in ProblemCategory]
+STAGES = [stage.value for stage in SaraStage]
+
+
+class UnknownArea(LookupError):
+    """No such country, region or district on the dashboard."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where the dashboard looks: everything, a country, a region of it ("" for teams without one) or a district."""
+
+    country: str | None = None
+    region: str | None = None
+    district: str | None = None
+
+    @property
+    def level(self) -> str:
+        """What the rows are: countries, regions, districts or teams."""
+        if self.country is None:
+            return "countries"
+        if self.region is None:
+            return "regions"
+        return "districts" if self.district is None else "teams"
+
+    @classmethod
+    def parse(cls, country: str | None, region: str | None, district: str | None) -> Scope:
+        """A scope from a URL's parameters; UnknownArea for a country or region not on the lists."""
+        if not country:
+            return cls()
+        if country not in Country._value2member_map_:
+            raise UnknownArea(country)
+        if not region:
+            return cls(country)
+        if region == NO_REGION:
+            region = ""
+        elif region not in Region._value2member_map_ or Region(region).country != Country(country):
+            raise UnknownArea(region)
+        return cls(country, region, district or None)
+
+
+@dataclass
+class Row:
+    """One area (or team) of the level below the scope, with its figures."""
+
+    key: str
+    name: str = ""  # a team's name (areas are named by the page, in the reader's language)
+    teams: int = 0
+    meetings: int = 0
+    people: int = 0
+    women: int = 0
+    members_present: int = 0
+    young: int = 0
+    with_outcome: int = 0
+    kept_on_time: int = 0
+    problems: Count = field(default_factory=lambda: Count(0))
+    progress: float | None = None  # the mean of its problems' plan progress, 0..1
+
+    @property
+    def women_share(self) -> float | None:
+        return self.women / self.people if self.people else None
+
+    @property
+    def young_share(self) -> float | None:
+        return self.young / self.members_present if self.members_present else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.kept_on_time / self.with_outcome if self.with_outcome else None
+
+
+@dataclass
+class Quarter:
+    quarter: str
+    meetings: int = 0
+    people: int = 0
+    women: int = 0
+    members_present: int = 0
+    young: int = 0
+    due: int = 0
+    with_outcome: int = 0
+    kept_on_time: int = 0
+    problems_reported: int = 0
+    problems_assessed: int = 0
+    received: dict[str, Decimal] = field(default_factory=dict)  # currency -> funding received in the quarter
+
+
+@dataclass(frozen=True)
+class DashboardView:
+    scope: Scope
+    total: Row
+    rows: list[Row]
+    stages: dict[str, int]  # the scope's problems by stage
+    closed_problems: int
+    categories: Table  # rows' problems by category, small counts hidden
+    funding: dict[tuple[str, str, str], Decimal]  # (source, currency, state) -> amount; never converted
+    quarters: list[Quarter]
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted({currency for _source, currency, _state in self.funding})
+
+    @property
+    def funding_by_source(self) -> list[tuple[str, dict[str, list[tuple[str, Decimal]]]]]:
+        """Each source with funding, in the list's order (local budgets first): per currency, committed then
+        received."""
+        by_source: dict[str, dict[str, list[tuple[str, Decimal]]]] = {}
+        for source in FundingSource:
+            for state in FundingState:
+                for currency in self.currencies:
+                    if (amount := self.funding.get((source.value, currency, state.value))) is not None:
+                        by_source.setdefault(source.value, {}).setdefault(currency, []).append((state.value, amount))
+        return list(by_source.items())
+
+
+def dashboard(conn: Connection, scope: Scope) -> DashboardView:
+    teams = dashboard_teams.c
+    key = {"countries": teams.country, "regions": teams.region, "districts": teams.district, "teams": teams.team_id}[
+        scope.level
+    ]
+    where = [
+        column == value
+        for column, value in (
+            (teams.country, scope.country),
+            (teams.region, scope.region),
+            (teams.district, scope.district),
+        )
+        if value is not None
+    ]
+    rows: dict[str, Row] = {}
+
+    def row(value: str) -> Row:
+        return rows.setdefault(value, Row(value))
+
+    for value, count in conn.execute(select(key, func.count()).where(*where).group_by(key)):
+        row(value).teams = count
+    if scope.district is not None and not rows:
+        raise UnknownArea(scope.district)
+    if scope.level == "teams":
+        names = select(team_directory.c.team_id, team_directory.c.name).where(team_directory.c.team_id.in_(list(rows)))
+        for team_id, name in conn.execute(names):
+            row(team_id).name = name
+    quarters: dict[str, Quarter] = {}
+
+    def quarter(value: str) -> Quarter:
+        return quarters.setdefault(value, Quarter(value))
+
+    _meetings(conn, key, where, row, quarter)
+    _commitments(conn, key, where, row, quarter)
+    categories, stages, closed = _problems(conn, key, where, rows, quarter)
+    scope_progress = _progress(conn, key, where, row)
+    funding = _funding(conn, where, quarter)
+    ordered = sorted(rows.values(), key=lambda r: (r.name or r.key).casefold())
+    total = Row("", teams=sum(r.teams for r in ordered), problems=categories.total, progress=scope_progress)
+    for name in ("meetings", "people", "women", "members_present", "young", "with_outcome", "kept_on_time"):
+        setattr(total, name, sum(getattr(r, name) for r in ordered))
+    return DashboardView(
+        scope, total, ordered, stages, closed, categories, funding, [quarters[q] for q in sorted(quarters)]
+    )
+
+
+def _scoped(query: Any, team_id: Any, where: list[Any]) -> Any:
+    return query.join(dashboard_teams, dashboard_teams.c.team_id == team_id).where(*where)
+
+
+def _meetings(conn: Connection, key: Any, where: list[Any], row: Any, quarter: Any) -> None:
+    m = dashboard_meetings.c
+    sums = (func.count(), func.sum(m.people), func.sum(m.women), func.sum(m.members_present), func.sum(m.young))
+    for group, by in ((key, row), (m.quarter, quarter)):
+        query = _scoped(select(group, *sums).select_from(dashboard_meetings), m.team_id, where)
+        for value, count, people, women, present, young in conn.execute(query.where(~m.annulled).group_by(group)):
+            target = by(value)
+            target.meetings, target.people, target.women = count, int(people or 0), int(women or 0)
+            target.members_present, target.young = int(present or 0), int(young or 0)
+
+
+_OUTCOMES = [CommitmentStatus.KEPT.value, CommitmentStatus.PARTLY_KEPT.value, CommitmentStatus.NOT_KEPT.value]
+
+
+def _commitments(conn: Connection, key: Any, where: list[Any], row: Any, quarter: Any) -> None:
+    c = dashboard_commitments.c
+    with_outcome = func.sum(case((c.status.in_(_OUTCOMES), 1), else_=0))
+    on_time = func.sum(case((and_(c.status == CommitmentStatus.KEPT.value, c.closed_on <= c.due_on), 1), else_=0))
+    withdrawn = func.sum(case((c.status == CommitmentStatus.WITHDRAWN.value, 1), else_=0))
+    for group, by in ((key, row), (c.quarter, quarter)):
+        query = _scoped(
+            select(group, func.count(), withdrawn, with_outcome, on_time).select_from(dashboard_commitments),
+            c.team_id,
+            where,
+        )
+        for value, count, left_out, decided, kept in conn.execute(query.group_by(group)):
+            target = by(value)
+            target.with_outcome, target.kept_on_time = int(decided or 0), int(kept or 0)
+            if isinstance(target, Quarter):
+                target.due = count - int(left_out or 0)
+
+
+def _problems(
+    conn: Connection, key: Any, where: list[Any], rows: dict[str, Row], quarter: Any
+) -> tuple[Table, dict[str, int], int]:
+    p = dashboard_problems.c
+    query = _scoped(
+        select(key, p.category, p.stage, p.closed, func.count()).select_from(dashboard_problems), p.team_id, where
+    )
+    by_category: dict[tuple[Any, Any], int] = defaultdict(int)
+    stages = dict.fromkeys(STAGES, 0)
+    closed = 0
+    for value, category, stage, is_closed, count in conn.execute(query.group_by(key, p.category, p.stage, p.closed)):
+        by_category[(value, category)] += count
+        stages[stage] = stages.get(stage, 0) + count
+        closed += count if is_closed else 0
+    table = suppressed(by_category, list(rows), CATEGORIES)
+    for value, problems in table.row_totals.items():
+        rows[value].problems = problems
+    for group, attribute in ((p.reported_quarter, "problems_reported"), (p.assessed_quarter, "problems_assessed")):
+        query = _scoped(select(group, func.count()).select_from(dashboard_problems), p.team_id, where)
+        for value, count in conn.execute(query.where(group.is_not(None)).group_by(group)):
+            setattr(quarter(value), attribute, count)
+    return table, stages, closed
+
+
+def _progress(conn: Connection, key: Any, where: list[Any], row: Any) -> float | None:
+    """Each area's plan progress, and the scope's: the mean of its problems' progress (kept 1, partly kept 1/2,
+    others 0, weighted per plan item; withdrawn ones left out; a problem whose plan has nothing that counts is left
+    out). A team's problems roll up to the team, teams to their district, region and country alike."""
+    items, c = dashboard_plan_items.c, dashboard_commitments.c
+    score = case(
+        (c.status == CommitmentStatus.KEPT.value, 1.0), (c.status == CommitmentStatus.PARTLY_KEPT.value, 0.5), else_=0.0
+    )
+    per_problem = (
+        select(
+            items.problem_id,
+            items.team_id,
+            (func.sum(items.weight * score) / func.sum(items.weight)).label("progress"),
+        )
+        .join(dashboard_commitments, c.commitment_id == items.commitment_id)
+        .where(c.status != CommitmentStatus.WITHDRAWN.value)
+        .group_by(items.problem_id, items.team_id)
+        .subquery()
+    )
+    query = _scoped(
+        select(key, func.avg(per_problem.c.progress)).select_from(per_problem), per_problem.c.team_id, where
+    )
+    for value, progress in conn.execute(query.group_by(key)):
+        row(value).progress = float(progress) if progress is not None else None
+    whole = conn.execute(
+        _scoped(select(func.avg(per_problem.c.progress)).select_from(per_problem), per_problem.c.team_id, where)
+    ).scalar()
+    return float(whole) if whole is not None else None
+
+
+def _funding(conn: Connection, where: list[Any], quarter: Any) -> dict[tuple[str, str, str], Decimal]:
+    f = dashboard_funding.c
+    query = _scoped(
+        select(f.source, f.currency, f.state, func.sum(f.minor_units)).select_from(dashboard_funding), f.team_id, where
+    )
+    funding = {
+        (source, currency, state): Decimal(int(units)).scaleb(-2)
+        for source, currency, state, units in conn.execute(query.group_by(f.source, f.currency, f.state))
+    }
+    query = _scoped(
+        select(f.quarter, f.currency, func.sum(f.minor_units)).select_from(dashboard_funding), f.team_id, where
+    )
+    for value, currency, units in conn.execute(
+        query.where(f.state == FundingState.RECEIVED.value).group_by(f.quarter, f.currency)
+    ):
+        quarter(value).received[currency] = Decimal(int(units)).scaleb(-2)
+    return funding

@@ -1,0 +1,98 @@
+"""The dashboard blueprint, for donors and ministries (public, no login): teams, meetings, promises kept on time,
+problems, plan progress, funding and participation, for all countries or a country, region or district, with a
+drill-down to each team, a history per quarter, and both as CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+
+from tracker.documents.dashboard import dashboard_csv, quarters_csv
+from tracker.domain.values import Country
+from tracker.queries.dashboard import CATEGORIES, NO_REGION, STAGES, DashboardView, Row, Scope, UnknownArea, dashboard
+from tracker.vocabulary import label_of, region_name
+from tracker.web.services import services
+
+blueprint = Blueprint("dashboard", __name__)
+
+
+@blueprint.get("/dashboard")
+def page() -> str:
+    view = _view()
+    return render_template(
+        "dashboard/dashboard.html",
+        view=view,
+        name_of=_name_of(view),
+        scope_args=_args(view.scope),
+        child_args=lambda row: _child_args(view.scope, row),
+        crumbs=_crumbs(view.scope),
+        categories=CATEGORIES,
+        stages=STAGES,
+    )
+
+
+@blueprint.get("/dashboard.csv")
+def areas_csv() -> Response:
+    view = _view()
+    return _download(dashboard_csv(view, _name_of(view)), "dashboard")
+
+
+@blueprint.get("/dashboard/quarters.csv")
+def history_csv() -> Response:
+    return _download(quarters_csv(_view()), "dashboard-quarters")
+
+
+def _view() -> DashboardView:
+    try:
+        scope = Scope.parse(request.args.get("country"), request.args.get("region"), request.args.get("district"))
+        with services().engine.connect() as conn:
+            return dashboard(conn, scope)
+    except UnknownArea:
+        abort(404)
+
+
+def _download(body: bytes, name: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+def _name_of(view: DashboardView) -> Any:
+    level = view.scope.level
+
+    def name(row: Row) -> str:
+        if level == "countries":
+            return _(label_of(row.key, Country))
+        if level == "regions":
+            return region_name(row.key, _) if row.key else _("Region not chosen yet")
+        return row.name or row.key
+
+    return name
+
+
+def _args(scope: Scope) -> dict[str, str]:
+    args = {"country": scope.country, "region": scope.region, "district": scope.district}
+    if scope.region == "":
+        args["region"] = NO_REGION
+    return {name: value for name, value in args.items() if value is not None}
+
+
+def _child_args(scope: Scope, row: Row) -> dict[str, str] | None:
+    """The drill-down from a row: the area one level below (a team's row links to the team's page instead)."""
+    level = scope.level
+    if level == "teams":
+        return None
+    child = {"countries": "country", "regions": "region", "districts": "district"}[level]
+    value = row.key if row.key or level != "regions" else NO_REGION
+    return _args(scope) | {child: value}
+
+
+def _crumbs(scope: Scope) -> list[tuple[str, dict[str, str]]]:
+    """The way back up: all countries, the country, the region (names in the reader's language)."""
+    crumbs = [(_("All countries"), {})]
+    if scope.country is not None:
+        crumbs.append((_(label_of(scope.country, Country)), {"country": scope.country}))
+    if scope.region is not None and scope.district is not None:
+        name = region_name(scope.region, _) if scope.region else _("Region not chosen yet")
+        crumbs.append((name, _args(Scope(scope.country, scope.region))))
+    return crumbs
