@@ -41,7 +41,7 @@ def test_a_teams_figures_on_the_dashboard_are_those_of_its_own_pages(services):
     counted = [float(progress) for progress in progresses if progress is not None]
     assert row.progress == (sum(counted) / len(counted) if counted else None)
     assert view.funding == {("local_budget", "KGS", "received"): 15000}
-    assert [quarter.quarter for quarter in view.quarters][0] == "2015-Q1"
+    assert view.quarters[0].quarter == "2015-Q1"
 
 
 def test_every_level_adds_up_to_the_level_above(services):
