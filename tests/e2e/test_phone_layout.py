@@ -48,6 +48,7 @@ DOWNLOADS = {
     "reports.open_data",
     "public.problems_csv",
     "public.problems_json",
+    "reports.problem_pdf",
     "dashboard.areas_csv",
     "dashboard.history_csv",
 }

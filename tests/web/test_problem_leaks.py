@@ -72,6 +72,8 @@ def test_a_confidential_problems_text_reaches_no_public_page_download_or_api_ans
     # then the crawl reached the problems, the reports and the open data
     assert f"/teams/{team}/problems" in pages and any(url.startswith("/problems/") for url in pages)
     assert any(url.endswith("report.pdf") for url in pages) and "/open-data/download" in pages
+    problem_pdfs = {url: text for url, text in pages.items() if url.startswith("/problems/") and url.endswith(".pdf")}
+    assert len(problem_pdfs) == 2 and any(url.startswith("/dashboard?country=KG&region=") for url in pages)
     # and no secret is anywhere
     leaks = [(secret, url) for url, text in everything.items() for secret in SECRETS if secret in text]
     assert leaks == []
@@ -81,3 +83,7 @@ def test_a_confidential_problems_text_reaches_no_public_page_download_or_api_ans
     school = next(p for p in problems if p["category"] == "extortion_in_schools")
     assert (school["stage"], school["title"]) == ("analysis", None)
     assert PUBLIC_TITLE in api[f"/api/v1/teams/{team}/problems"]
+    assert [PUBLIC_TITLE in text for text in problem_pdfs.values()].count(True) == 1  # the public one's PDF
+    assert all("Extortion in schools" in text or PUBLIC_TITLE in text for text in problem_pdfs.values())
+    for download in (f"/teams/{team}/problems.csv", "/open-data/download"):  # the CSV, and the unzipped open data
+        assert PUBLIC_TITLE in pages[download] and "extortion_in_schools" in pages[download], download

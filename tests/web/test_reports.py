@@ -184,8 +184,12 @@ def test_the_open_data_download_holds_every_teams_public_records(web, told):
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert sorted(archive.namelist()) == [
         "MIR/commitments.csv",
+        "MIR/problems.csv",
+        "MIR/problems.json",
         "MIR/report.json",
         "VOR/commitments.csv",
+        "VOR/problems.csv",
+        "VOR/problems.json",
         "VOR/report.json",
     ]
     everything = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8-sig")

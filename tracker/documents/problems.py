@@ -8,7 +8,8 @@ import io
 from typing import Any
 
 from tracker.documents.report import spreadsheet_safe
-from tracker.queries.problems import ProblemView
+from tracker.documents.templates import STATIC, render
+from tracker.queries.problems import ProblemPage, ProblemView
 from tracker.reading import Text
 
 CSV_COLUMNS = (
@@ -120,3 +121,15 @@ def problem_json(view: ProblemView) -> dict[str, Any]:
 
 def _shown(text: Text | None) -> str | None:
     return text.value if text is not None and text.shown else None
+
+
+def problem_pdf(page: ProblemPage, team: Any, language: str) -> bytes:
+    """One problem on A4 for a funder (WeasyPrint): its SARA story, plan and its progress over time, the meetings
+    that worked on it, activities, funding and assessment, as the public page shows them (a non-public problem:
+    its structure only)."""
+    from weasyprint import HTML  # imported when a PDF is made: it is slow to import
+
+    html = render(
+        "public/problem_pdf.html", language, team=team, page=page, view=page.view, commitments=page.commitments
+    )
+    return HTML(string=html, base_url=str(STATIC) + "/").write_pdf()

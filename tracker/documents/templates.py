@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tracker.domain.values import Country, MeetingKind, Role, Sector
-from tracker.vocabulary import label_of, region_name
+from tracker.vocabulary import PROBLEM_WORDS, label_of, region_name
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -43,6 +44,8 @@ def environment(language: str) -> Environment:
     )
     env.filters["label"] = lambda value: catalogue.gettext(label_of(value, Role, Sector, MeetingKind))
     env.filters["region_name"] = lambda value: region_name(value, catalogue.gettext)
+    env.globals["problem_word"] = lambda kind, value: catalogue.gettext(label_of(value, PROBLEM_WORDS[kind]))
+    env.globals["format_amount"] = lambda value: format_decimal(value, locale=language)
     env.filters["country_name"] = lambda value: catalogue.gettext(label_of(value, Country))
     return env
 

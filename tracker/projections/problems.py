@@ -70,12 +70,14 @@ problem_stages = Table(
 problem_plan_items = Table(
     "problem_plan_items",
     metadata,
-    Column("problem_id", String(32), primary_key=True),
-    Column("commitment_id", String(32), primary_key=True, index=True),
+    Column("position", BigInteger, primary_key=True, autoincrement=False),  # of its PlanItemAdded event
+    Column("problem_id", String(32), nullable=False, index=True),
+    Column("commitment_id", String(32), nullable=False, index=True),
     Column("team_id", String(32), nullable=False),
     Column("weight", Integer, nullable=False),
     Column("added_on", Date, nullable=False),
     Column("meeting_id", String(32), nullable=True),
+    Column("removed_on", Date, nullable=True),  # a removed item stays, so the plan's past can be drawn
 )
 problem_activities = Table(
     "problem_activities",
@@ -104,7 +106,7 @@ problem_funding = Table(
 
 class Problems:
     name = "problems"
-    version = 1
+    version = 2  # 2: a removed plan item stays, with the date it was removed
     metadata = metadata
     consumes = (Problem.Event,)
 
@@ -155,6 +157,7 @@ class Problems:
             conn.execute(
                 problem_plan_items.insert(),
                 dict(
+                    position=position,
                     problem_id=problem_id,
                     team_id=event.team_id.hex,
                     commitment_id=event.commitment_id.hex,
@@ -165,10 +168,13 @@ class Problems:
             )
         elif isinstance(event, Problem.PlanItemRemoved):
             conn.execute(
-                problem_plan_items.delete().where(
+                problem_plan_items.update()
+                .where(
                     problem_plan_items.c.problem_id == problem_id,
                     problem_plan_items.c.commitment_id == event.commitment_id.hex,
+                    problem_plan_items.c.removed_on.is_(None),
                 )
+                .values(removed_on=event.business_date)
             )
         elif isinstance(event, Problem.ActivityRecorded):
             conn.execute(
@@ -262,6 +268,12 @@ def problems_of(conn: Connection, team_id: str) -> list[Any]:
 
 
 def plan_of(conn: Connection, problem_id: str) -> list[Any]:
+    """The plan's items now (removed ones left out)."""
+    return [item for item in plan_history_of(conn, problem_id) if item.removed_on is None]
+
+
+def plan_history_of(conn: Connection, problem_id: str) -> list[Any]:
+    """Every item the plan ever held, each with the dates it was added and (if it was) removed."""
     query = select(problem_plan_items).where(problem_plan_items.c.problem_id == problem_id)
     return list(conn.execute(query.order_by(problem_plan_items.c.added_on, problem_plan_items.c.commitment_id)))
 

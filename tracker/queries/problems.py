@@ -25,6 +25,7 @@ from tracker.domain.values import CommitmentStatus, Visibility
 from tracker.projections.commitments import commitments
 from tracker.projections.problems import funding_of, plan_of, problem_activities, problem_stages, problems_of
 from tracker.queries.commitments import CommitmentLine, commitment_lines
+from tracker.queries.problem_history import ProgressPoint, WorkingMeeting, meetings_on, progress_over_time
 from tracker.queries.summaries import effective_status, is_overdue
 from tracker.queries.teams import member_names
 from tracker.reading import Reader, Text
@@ -161,10 +162,14 @@ class ProblemView:
 
 @dataclass(frozen=True)
 class ProblemPage:
-    """A problem and the commitments of its plan, each as the viewer may read it."""
+    """A problem and the commitments of its plan, each as the viewer may read it; its plan's progress over time
+    and the meetings that worked on it (no text: shown for a non-public problem too)."""
 
     view: ProblemView
     commitments: list[CommitmentLine]
+    progress: list[ProgressPoint]
+    meetings: list[WorkingMeeting]
+    as_of: date
 
 
 def problem_page(
@@ -178,7 +183,10 @@ def problem_page(
     planned = [item.commitment_id for item in views[0].plan]
     rows = list(conn.execute(select(commitments).where(commitments.c.commitment_id.in_(planned)))) if planned else []
     names = member_names(conn, team_id, public=not viewer.is_person)
-    return ProblemPage(views[0], commitment_lines(reader, viewer, page, team_id, team.code, rows, as_of, names))
+    lines = commitment_lines(reader, viewer, page, team_id, team.code, rows, as_of, names)
+    return ProblemPage(
+        views[0], lines, progress_over_time(conn, problem_id, as_of), meetings_on(conn, problem_id), as_of
+    )
 
 
 def problem_views(

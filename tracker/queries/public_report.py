@@ -14,6 +14,7 @@ from tracker.audit.errors import AuditError
 from tracker.domain.access import PUBLIC
 from tracker.projections.event_index import event_index
 from tracker.queries.commitments import CommitmentLine, commitment_lines
+from tracker.queries.problem_history import Served, problems_served
 from tracker.queries.public_record import PublicReport, build_public_report
 from tracker.queries.teams import member_names
 from tracker.reading import Reader, Text
@@ -28,6 +29,7 @@ class OpenedReport:
     texts: dict[tuple[str, str], Text]
     member_names: dict[str, str]
     provenance: dict[str, Any] = field(default_factory=dict)
+    served: dict[str, list[Served]] = field(default_factory=dict)  # commitment id -> the problems it serves
 
     def text(self, kind: str, item_id: str) -> Text | None:
         return self.texts.get((kind, item_id))
@@ -62,7 +64,8 @@ def public_report(
             items.append((key, ("decision", UUID(decision.decision_id), "public", decision.erased, decision.text)))
     opened = reader.texts(PUBLIC, page, team_id, [item for _, item in items]) if items else []
     texts = {key: text for (key, _), text in zip(items, opened, strict=True) if text is not None}
-    return OpenedReport(report, lines, texts, names, provenance)
+    served = problems_served(conn, [row.commitment_id for row in report.record.public])
+    return OpenedReport(report, lines, texts, names, provenance, served)
 
 
 def report_period(registered_on: date, as_of: date, start: date | None, end: date | None) -> tuple[date, date] | None:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from tracker.domain.access import PUBLIC
 from tracker.projections.roster import public_name
 from tracker.queries.commitments import CommitmentLine, commitment_lines
+from tracker.queries.problem_history import Served, problems_served
 from tracker.queries.public_record import PublicCommitments, public_commitments
 from tracker.queries.teams import current_members, member_names
 from tracker.reading import Reader
@@ -23,6 +24,7 @@ class PublicTeam:
     members: list[tuple[Any, str]]
     record: PublicCommitments
     lines: list[CommitmentLine]
+    served: dict[str, list[Served]]  # commitment id -> the problems it serves
 
 
 def public_team(conn: Connection, reader: Reader, team: Any, as_of: date, *, page: str) -> PublicTeam:
@@ -35,4 +37,5 @@ def public_team(conn: Connection, reader: Reader, team: Any, as_of: date, *, pag
         members=[(member, public_name(member)) for member in current_members(conn, team_id)],
         record=record,
         lines=commitment_lines(reader, PUBLIC, page, team_id, team.code, record.public, as_of, names),
+        served=problems_served(conn, [row.commitment_id for row in record.public]),
     )

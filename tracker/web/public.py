@@ -39,7 +39,12 @@ def team(team_id: UUID) -> str:
         today = local_date(services().app.clock(), found.time_zone)
         shown = public_team(conn, services().reader, found, today, page=request.path)
     return render_template(
-        "public/team.html", team=shown.team, members=shown.members, record=shown.record, commitments=shown.lines
+        "public/team.html",
+        team=shown.team,
+        members=shown.members,
+        record=shown.record,
+        commitments=shown.lines,
+        served=shown.served,
     )
 
 
@@ -92,7 +97,9 @@ def problem(problem_id: UUID) -> str:
         shown = problem_page(conn, services().reader, PUBLIC, request.path, found, problem_id.hex, today)
     if shown is None:
         abort(404)
-    return render_template("public/problem.html", team=found, view=shown.view, commitments=shown.commitments)
+    return render_template(
+        "public/problem.html", team=found, page=shown, view=shown.view, commitments=shown.commitments
+    )
 
 
 @blueprint.get("/search")

@@ -12,10 +12,14 @@ from flask_babel import get_locale, gettext
 from markupsafe import Markup
 
 from tracker.documents.open_data import open_data_zip
+from tracker.documents.problems import problem_pdf as problem_pdf_of
 from tracker.documents.report import ReportCache, csv_of, json_of, render_body, render_pdf
+from tracker.domain.access import PUBLIC
+from tracker.projections.problems import team_of_problem
 from tracker.queries.member_ledger import member_team, public_ledger
+from tracker.queries.problems import ProblemView, problem_page, problem_views
 from tracker.queries.public_report import OpenedReport, provenance, public_report, report_period, team_position
-from tracker.queries.teams import all_teams
+from tracker.queries.teams import all_teams, find_team
 from tracker.web.guards import team_or_404
 from tracker.web.limits import limiter
 from tracker.web.params import a_date
@@ -56,6 +60,27 @@ def report_pdf(team_id: UUID) -> Response:
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
+@blueprint.get("/problems/<uuid:problem_id>.pdf")
+@limiter.limit(RENDERS)
+def problem_pdf(problem_id: UUID) -> Response:
+    """One problem on A4 for a funder, as of today or `?as_of=`: what the public page shows (a non-public problem:
+    its category, stage, dates and counts)."""
+    with services().engine.connect() as conn:
+        team_id = team_of_problem(conn, problem_id.hex)
+        team = find_team(conn, UUID(team_id)) if team_id else None
+    if team is None:
+        abort(404)
+    asked = a_date(request.args.get("as_of"), "as_of")
+    as_of = asked or services().app.today_for(UUID(team_id))
+    with services().record_as_of(UUID(team_id), asked) as (conn, _known_at):
+        shown = problem_page(conn, services().reader, PUBLIC, request.path, team, problem_id.hex, as_of)
+    if shown is None:
+        abort(404)
+    pdf = problem_pdf_of(shown, team, _language())
+    filename = f"{team.code}-problem-{as_of.isoformat()}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
 @blueprint.get("/teams/<uuid:team_id>/report.csv")
 def report_csv(team_id: UUID) -> Response:
     opened = _opened(team_id)
@@ -85,15 +110,22 @@ def member_ledger(team_id: UUID, member_id: UUID) -> str:
 
 @blueprint.get("/open-data/download")
 def open_data() -> Response:
-    """Every team's public commitments and report, as CSV and JSON files in one zip."""
+    """Every team's public commitments, report and problems, as CSV and JSON files in one zip."""
     with services().engine.connect() as conn:
         teams = all_teams(conn)
-    reports = (_opened(UUID(team.team_id), use_query=False) for team in teams)
     return Response(
-        open_data_zip(reports),
+        open_data_zip((_opened(UUID(team.team_id), use_query=False), _public_problems(team)) for team in teams),
         mimetype="application/zip",
         headers={"Content-Disposition": 'attachment; filename="partnership-tracker-open-data.zip"'},
     )
+
+
+def _public_problems(team: Any) -> list[ProblemView]:
+    team_id = UUID(team.team_id)
+    with services().engine.connect() as conn:
+        return problem_views(
+            conn, services().reader, PUBLIC, request.path, team_id, as_of=services().app.today_for(team_id)
+        )
 
 
 def _opened(team_id: UUID, use_query: bool = True) -> OpenedReport:

@@ -196,5 +196,5 @@ def _problem_page(problem_id: UUID, team_id: UUID, **posted: Any) -> str:
         _offer(form, team_id)
         forms[action] = form
     return render_template(
-        "secretary/problem.html", team=team, view=shown.view, commitments=shown.commitments, forms=forms
+        "secretary/problem.html", team=team, page=shown, view=shown.view, commitments=shown.commitments, forms=forms
     )
