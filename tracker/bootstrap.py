@@ -117,6 +117,8 @@ def build_services(
         app.after_save.append(lambda: _wait_for_projector(app, projections))
     elif project_synchronously:
         app.after_save.append(projections.catch_up)
+        if projections.started_over:  # a new version of a read model: apply the log to it now, not at a next write
+            projections.catch_up()
     return Services(settings, engine, key_store, app, projections, signed_log, stashed)
 
 

@@ -60,6 +60,7 @@ class ProjectionRunner:
             for projection in projections
         }
         self._catching_up = threading.Lock()  # one thread of this process projects at a time
+        self.started_over: list[str] = []  # read models whose schema changed: emptied, to be applied again
         tracking_metadata.create_all(engine)
         for projection in projections:
             self._ensure_schema(projection)
@@ -177,6 +178,7 @@ class ProjectionRunner:
             ).scalar()
             if version != projection.version:
                 self._reset(projection, conn)
+                self.started_over.append(projection.name)
             else:
                 projection.metadata.create_all(conn)
 
