@@ -16,6 +16,7 @@ class CommitmentDraft:
     visibility: str
     owner_member_id: UUID | None = None
     owner_body: str | None = None
+    problem_id: UUID | None = None  # the problem whose action plan it joins, at the meeting that makes it
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from uuid import UUID
 from tracker.application import inputs
 from tracker.application.drafts import DecisionDraft, MeetingRecorded
 from tracker.application.unit_of_work import Save, command
-from tracker.domain import Commitment, Meeting, Stamp, Team
+from tracker.domain import Commitment, Meeting, Problem, Stamp, Team
+from tracker.domain.errors import DomainError
 from tracker.domain.ids import new_id
 from tracker.domain.values import MeetingKind, Visibility, parse
 
@@ -86,11 +87,12 @@ class MeetingCommands:
             problems.raise_any()
         assert meeting is not None
         with problems.check():
-            decision_ids, commitments = self._record_decisions(team, meeting, list(decisions), stamp)
+            decision_ids, commitments, plans = self._record_decisions(team, meeting, list(decisions), stamp)
         problems.raise_any()
         return Save(
             meeting,
             *commitments,
+            *plans,
             stamp=stamp,
             id=meeting_id,
             decision_ids=decision_ids,
@@ -102,10 +104,11 @@ class MeetingCommands:
         """Record a decision (with its commitments) of a meeting already recorded: a late entry."""
         meeting, stamp = self._get(Meeting, meeting_id), inputs.stamp(on, by)
         team = self._read(Team, meeting.team_id)
-        decision_ids, commitments = self._record_decisions(team, meeting, [draft], stamp)
+        decision_ids, commitments, plans = self._record_decisions(team, meeting, [draft], stamp)
         return Save(
             meeting,
             *commitments,
+            *plans,
             stamp=stamp,
             id=meeting.id,
             decision_ids=decision_ids,
@@ -154,12 +157,15 @@ class MeetingCommands:
 
     def _record_decisions(
         self: Any, team: Team, meeting: Meeting, drafts: list[DecisionDraft], stamp: Stamp
-    ) -> tuple[list[UUID], list[Commitment]]:
+    ) -> tuple[list[UUID], list[Commitment], list[Problem]]:
         """Add the drafts to the meeting; every error of every decision and commitment is found before one is
-        raised (InvalidInputs when there are several), each on its field (`decisions[0].commitments[1].due_on`)."""
+        raised (InvalidInputs when there are several), each on its field (`decisions[0].commitments[1].due_on`).
+        A commitment that names a problem joins that problem's action plan in the same write (the problems are
+        returned to be saved with the meeting)."""
         problems = inputs.Problems()
         decision_ids: list[UUID] = []
         commitments: list[Commitment] = []
+        plans: dict[UUID, Problem] = {}
         for index, draft in enumerate(drafts):
             text, visibility = "", Visibility.TEAM
             with problems.check(f"decisions[{index}]"):
@@ -174,6 +180,35 @@ class MeetingCommands:
             decision_ids.append(decision_id)
             for position, commitment in enumerate(draft.commitments):
                 with problems.check(f"decisions[{index}].commitments[{position}]"):
-                    commitments.append(self._make_commitment(team, meeting, decision_id, commitment, stamp.recorded_by))
+                    made = self._make_commitment(team, meeting, decision_id, commitment, stamp.recorded_by)
+                    commitments.append(made)
+                    if commitment.problem_id is not None:
+                        self._plan(plans, commitment.problem_id, made, team, meeting, stamp)
         problems.raise_any()
-        return decision_ids, commitments
+        return decision_ids, commitments, list(plans.values())
+
+    def _plan(
+        self: Any,
+        plans: dict[UUID, Problem],
+        problem_id: UUID,
+        commitment: Commitment,
+        team: Team,
+        meeting: Meeting,
+        stamp: Stamp,
+    ) -> None:
+        """Add a commitment just made to a problem's action plan, dated as the meeting's record; an error is the
+        field `problem_id`'s."""
+        try:
+            if problem_id not in plans:
+                plans[problem_id] = self._get(Problem, problem_id)
+            plans[problem_id].add_plan_item(
+                commitment_id=commitment.id,
+                commitment_team_id=team.id,
+                weight=1,
+                meeting_id=meeting.id,
+                today=self._today(team),
+                stamp=stamp,
+            )
+        except DomainError as error:
+            error.field = "problem_id"
+            raise

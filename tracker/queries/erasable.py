@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select
 from tracker.domain.access import Viewer
 from tracker.projections.commitments import commitment_reference, commitments
 from tracker.projections.meetings import decisions, meetings
+from tracker.projections.problems import problems
 from tracker.queries.commitments import find_commitment
 from tracker.queries.teams import find_team
 from tracker.reading import Reader, Text
@@ -19,7 +20,7 @@ from tracker.reading import Reader, Text
 
 @dataclass(frozen=True)
 class ErasableItem:
-    kind: str  # "meeting", "decision" or "commitment"
+    kind: str  # "meeting", "decision", "commitment" or "problem"
     item_id: UUID
     reference: str | None  # a commitment's, as people say it aloud
     team: Any
@@ -30,8 +31,9 @@ class ErasableItem:
 
 
 def erasable_item(conn: Connection, reader: Reader, viewer: Viewer, page: str, named: str) -> ErasableItem | None:
-    """The meeting, decision or commitment named by a commitment's reference (NAR-2026-42) or any of the three
-    ids; its text opened for the viewer through the Reader (what they may not read stays withheld)."""
+    """The meeting, decision, commitment or problem named by a commitment's reference (NAR-2026-42) or any of the
+    four ids; its text (a problem: its title) opened for the viewer through the Reader (what they may not read
+    stays withheld)."""
     named = named.strip()
     if found := find_commitment(conn, named):
         return _commitment(conn, reader, viewer, page, found[0])
@@ -55,6 +57,9 @@ def erasable_item(conn: Connection, reader: Reader, viewer: Viewer, page: str, n
         team = _team(conn, row.team_id)
         made = _references(conn, team, row.decision_id)
         return ErasableItem("decision", item_id, None, team, row.business_date, text, row.erased, made)
+    if row := conn.execute(select(problems).where(problems.c.problem_id == item_id.hex)).first():
+        text = _open(reader, viewer, page, row.team_id, ("problem", item_id, row.visibility, row.erased, row.title))
+        return ErasableItem("problem", item_id, None, _team(conn, row.team_id), row.reported_on, text, row.erased, [])
     return None
 
 

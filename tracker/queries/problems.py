@@ -49,6 +49,11 @@ class ProblemLine:
     overdue_items: int = 0  # commitments of its plan past their due date, as of the date asked (none asked: 0)
 
 
+def open_problems(conn: Connection, team_id: UUID) -> list[Any]:
+    """The team's problems not closed by an assessment, oldest first: what a new commitment may serve."""
+    return [row for row in problems_of(conn, team_id.hex) if not row.closed]
+
+
 def problem_lines(conn: Connection, team_id: str, as_of: date | None = None) -> list[ProblemLine]:
     return [_line(conn, row, as_of) for row in problems_of(conn, team_id)]
 

@@ -179,6 +179,7 @@ class CommitmentEntry(Rows):
     visibility = SelectField(
         _l("Visibility"), choices=choices(vocabularies.Visibility), default="team", validate_choice=False
     )
+    problem_id = SelectField(_l("Serves the problem (optional)"), choices=[], validate_choice=False)
 
 
 class DecisionEntry(Rows):
@@ -254,7 +255,7 @@ class RoleForm(Form):
 
 class ErasureForm(Form):
     item_id = StringField(
-        _l("A commitment's reference (e.g. NAR-2026-42), or a meeting's, decision's or commitment's id"),
+        _l("A commitment's reference (e.g. NAR-2026-42), or a meeting's, decision's, commitment's or problem's id"),
         validators=[DataRequired(), Length(max=64)],
     )
     reason = SelectField(_l("Reason"), choices=choices(vocabularies.ErasureReason))

@@ -3,12 +3,16 @@ each domain error mapped back to its row), and the members it offers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from tracker.application.drafts import CommitmentDraft, DecisionDraft
+from tracker.domain.values import ProblemCategory
+from tracker.vocabulary import label_of
 from tracker.web.errors import NotAChoice, chosen_id, error_summary, message_for
 from tracker.web.forms import NO_CHOICE, MeetingForm
 
@@ -39,6 +43,11 @@ def decision_drafts(form: MeetingForm) -> tuple[list[DecisionDraft], dict[str, s
             except NotAChoice as error:
                 fields.owner_member_id.errors = [*fields.owner_member_id.errors, message_for(error)]
                 usable = False
+            try:
+                problem = chosen_id(fields.problem_id.data, "problem_id")
+            except NotAChoice as error:
+                fields.problem_id.errors = [*fields.problem_id.errors, message_for(error)]
+                usable = False
             if usable:
                 commitment_rows[len(commitments)] = position
                 commitments.append(
@@ -48,6 +57,7 @@ def decision_drafts(form: MeetingForm) -> tuple[list[DecisionDraft], dict[str, s
                         visibility=fields.visibility.data,
                         owner_member_id=owner,
                         owner_body=fields.owner_body.data or None,
+                        problem_id=problem,
                     )
                 )
         if (
@@ -67,8 +77,23 @@ def has_errors(form: Any) -> bool:
     return any(line for line in error_summary(form))
 
 
-def offer_members(form: MeetingForm, members: list[Any]) -> None:
-    form.attendee_ids.choices = [SelectChoice(m.member_id, m.name) for m in members]
+@dataclass(frozen=True)
+class Offer:
+    """What the meeting form offers to choose: the team's current members, and its open problems (named by
+    category and the date reported: no text of a problem is opened for a list of choices)."""
+
+    members: list[Any]
+    problems: list[Any]
+
+
+def offer_members(form: MeetingForm, offer: Offer) -> None:
+    members = [SelectChoice(m.member_id, m.name) for m in offer.members]
+    problems = [
+        SelectChoice(p.problem_id, f"{_(label_of(p.category, ProblemCategory))} · {format_date(p.reported_on)}")
+        for p in offer.problems
+    ]
+    form.attendee_ids.choices = members
     for decision in form.decisions.entries:
         for entry in decision.form.commitments.entries:
-            entry.form.owner_member_id.choices = [NO_CHOICE] + [SelectChoice(m.member_id, m.name) for m in members]
+            entry.form.owner_member_id.choices = [NO_CHOICE, *members]
+            entry.form.problem_id.choices = [NO_CHOICE, *problems]

@@ -41,7 +41,7 @@ from tracker.web.forms import (
 )
 from tracker.web.guards import require_secretary_of, team_of_commitment, team_of_item, team_of_meeting, team_or_404
 from tracker.web.meeting_form import decision_drafts, has_errors, offer_members
-from tracker.web.members import current_members_of, member_choices, member_names_of
+from tracker.web.members import meeting_offer, member_choices, member_names_of
 from tracker.web.offline import reading_viewer
 from tracker.web.services import services
 
@@ -112,7 +112,7 @@ def add_member(team_id: UUID) -> Any:
 def record_meeting(team_id: UUID) -> Any:
     require_secretary_of(team_id)
     form = MeetingForm()
-    members = current_members_of(team_id)
+    members = meeting_offer(team_id)
     offer_members(form, members)
     if request.method == "GET":
         if (kept := kept_form(request.path)) is not None:
