@@ -14,13 +14,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Column, Connection, Date, Integer, MetaData, String, Table, select
+from sqlalchemy import BigInteger, Boolean, Column, Connection, Date, Integer, MetaData, String, Table, select, update
 
 from tracker.domain.commitment import Commitment
 from tracker.domain.meeting import Meeting
 from tracker.domain.problem import Problem
 from tracker.domain.team import Team
 from tracker.domain.values import AgeBand, CommitmentStatus, Gender, Region, SaraStage
+
+COUNTERS = ("meetings", "people", "women", "members_present", "young", "due", "with_outcome", "kept_on_time")
+_OUTCOMES = (CommitmentStatus.KEPT.value, CommitmentStatus.PARTLY_KEPT.value, CommitmentStatus.NOT_KEPT.value)
 
 metadata = MetaData()
 dashboard_teams = Table(
@@ -94,13 +97,24 @@ dashboard_funding = Table(
 )
 
 
+dashboard_quarters = Table(
+    "dashboard_quarters",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("quarter", String(7), primary_key=True),
+    *(Column(name, Integer, nullable=False) for name in COUNTERS),
+)
+"""Each team's counts per quarter, kept up to date as meetings and commitments change (from their rows above), so
+the dashboard sums a few rows per team and quarter instead of every meeting and commitment."""
+
+
 def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 class Dashboard:
     name = "dashboard"
-    version = 1
+    version = 2  # 2: counts per team and quarter
     metadata = metadata
     consumes = (
         Team.Registered,
@@ -154,13 +168,17 @@ class Dashboard:
     def _meeting(self, conn: Connection, event: Any) -> None:
         meeting_id = event.originator_id.hex
         if isinstance(event, Meeting.Annulled):
+            held = select(dashboard_meetings).where(dashboard_meetings.c.meeting_id == meeting_id)
+            row = conn.execute(held).one()._asdict()
+            _count(conn, row["team_id"], row["quarter"], _meeting_counts(row), -1)
             conn.execute(
                 dashboard_meetings.update().where(dashboard_meetings.c.meeting_id == meeting_id).values(annulled=True)
             )
+            of_meeting = dashboard_commitments.c.meeting_id == meeting_id
+            for made in conn.execute(select(dashboard_commitments).where(of_meeting)).all():
+                _count(conn, made.team_id, made.quarter, _commitment_counts(made._asdict()), -1)
             conn.execute(
-                dashboard_commitments.update()
-                .where(dashboard_commitments.c.meeting_id == meeting_id)
-                .values(status=CommitmentStatus.WITHDRAWN.value)
+                dashboard_commitments.update().where(of_meeting).values(status=CommitmentStatus.WITHDRAWN.value)
             )
             return
         attendees = [member_id.hex for member_id in event.attendee_ids]
@@ -171,54 +189,49 @@ class Dashboard:
                 )
             )
         )
-        conn.execute(
-            dashboard_meetings.insert(),
-            dict(
-                meeting_id=meeting_id,
-                team_id=event.team_id.hex,
-                quarter=quarter_of(event.business_date),
-                people=len(attendees) + event.guests_female + event.guests_male,
-                women=sum(1 for member in present if member.woman) + event.guests_female,
-                members_present=len(attendees),
-                young=sum(1 for member in present if member.young),
-                annulled=False,
-            ),
+        row = dict(
+            meeting_id=meeting_id,
+            team_id=event.team_id.hex,
+            quarter=quarter_of(event.business_date),
+            people=len(attendees) + event.guests_female + event.guests_male,
+            women=sum(1 for member in present if member.woman) + event.guests_female,
+            members_present=len(attendees),
+            young=sum(1 for member in present if member.young),
+            annulled=False,
         )
+        conn.execute(dashboard_meetings.insert(), row)
+        _count(conn, row["team_id"], row["quarter"], _meeting_counts(row), +1)
 
     def _commitment(self, conn: Connection, event: Any) -> None:
         commitment_id = event.originator_id.hex
         if isinstance(event, Commitment.Made):
-            conn.execute(
-                dashboard_commitments.insert(),
-                dict(
-                    commitment_id=commitment_id,
-                    team_id=event.team_id.hex,
-                    meeting_id=event.meeting_id.hex,
-                    due_on=event.due_on,
-                    quarter=quarter_of(event.due_on),
-                    status=CommitmentStatus.OPEN.value,
-                    closed_on=None,
-                ),
+            made = dict(
+                commitment_id=commitment_id,
+                team_id=event.team_id.hex,
+                meeting_id=event.meeting_id.hex,
+                due_on=event.due_on,
+                quarter=quarter_of(event.due_on),
+                status=CommitmentStatus.OPEN.value,
+                closed_on=None,
             )
+            conn.execute(dashboard_commitments.insert(), made)
+            _count(conn, made["team_id"], made["quarter"], _commitment_counts(made), +1)
             return
-        row = dashboard_commitments.c.commitment_id == commitment_id
+        key = dashboard_commitments.c.commitment_id == commitment_id
+        old = conn.execute(select(dashboard_commitments).where(key)).one()._asdict()
         if isinstance(event, Commitment.DueDateRevised):
-            conn.execute(
-                dashboard_commitments.update().where(row).values(due_on=event.due_on, quarter=quarter_of(event.due_on))
-            )
-            return
-        if isinstance(event, Commitment.FollowUpReported):
+            changes = {"due_on": event.due_on, "quarter": quarter_of(event.due_on)}
+        elif old["status"] == CommitmentStatus.WITHDRAWN.value and _annulled(conn, old["meeting_id"]):
+            return  # a commitment of an annulled meeting stays withdrawn, whatever is reported on it later
+        elif isinstance(event, Commitment.FollowUpReported):
             closed = CommitmentStatus(event.status).is_closed
             changes = {"status": event.status, "closed_on": event.business_date if closed else None}
         else:  # reopened
             changes = {"status": CommitmentStatus.IN_PROGRESS.value, "closed_on": None}
-        # a commitment of an annulled meeting stays withdrawn, whatever is reported on it later
-        annulled = select(dashboard_meetings.c.meeting_id).where(dashboard_meetings.c.annulled)
-        conn.execute(
-            dashboard_commitments.update()
-            .where(row, dashboard_commitments.c.meeting_id.not_in(annulled))
-            .values(**changes)
-        )
+        new = old | changes
+        conn.execute(dashboard_commitments.update().where(key).values(**changes))
+        _count(conn, old["team_id"], old["quarter"], _commitment_counts(old), -1)
+        _count(conn, new["team_id"], new["quarter"], _commitment_counts(new), +1)
 
     def _problem(self, conn: Connection, event: Any) -> None:
         problem_id = event.originator_id.hex
@@ -270,3 +283,42 @@ class Dashboard:
                     quarter=quarter_of(event.business_date),
                 ),
             )
+
+
+def _meeting_counts(row: Any) -> dict[str, int]:
+    """What a meeting adds to its team's quarter: nothing once annulled."""
+    if row["annulled"]:
+        return {}
+    names = ("people", "women", "members_present", "young")
+    return {"meetings": 1} | {name: row[name] for name in names}
+
+
+def _commitment_counts(row: Any) -> dict[str, int]:
+    """What a commitment adds to the quarter it is due in: due unless withdrawn; with an outcome once kept, partly
+    kept or not kept; kept on time when reported kept by its (last) due date."""
+    if row["status"] == CommitmentStatus.WITHDRAWN.value:
+        return {}
+    kept = row["status"] == CommitmentStatus.KEPT.value and row["closed_on"] <= row["due_on"]
+    return {"due": 1, "with_outcome": int(row["status"] in _OUTCOMES), "kept_on_time": int(kept)}
+
+
+def _count(conn: Connection, team_id: str, quarter: str, counts: dict[str, int], sign: int) -> None:
+    """Add (sign +1) or take away (-1) counts from a team's quarter, creating its row when first counted."""
+    changes = {name: value * sign for name, value in counts.items() if value}
+    if not changes:
+        return
+    q = dashboard_quarters.c
+    here = (q.team_id == team_id) & (q.quarter == quarter)
+    updated = conn.execute(
+        update(dashboard_quarters).where(here).values({name: q[name] + value for name, value in changes.items()})
+    )
+    if updated.rowcount == 0:
+        conn.execute(
+            dashboard_quarters.insert(),
+            dict(team_id=team_id, quarter=quarter, **{name: changes.get(name, 0) for name in COUNTERS}),
+        )
+
+
+def _annulled(conn: Connection, meeting_id: str) -> bool:
+    query = select(dashboard_meetings.c.annulled).where(dashboard_meetings.c.meeting_id == meeting_id)
+    return bool(conn.execute(query).scalar())

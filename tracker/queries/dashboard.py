@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, case, func, select
 
 from tracker.domain.values import (
     CommitmentStatus,
@@ -26,11 +26,12 @@ from tracker.domain.values import (
     SaraStage,
 )
 from tracker.projections.dashboard import (
+    COUNTERS,
     dashboard_commitments,
     dashboard_funding,
-    dashboard_meetings,
     dashboard_plan_items,
     dashboard_problems,
+    dashboard_quarters,
     dashboard_teams,
 )
 from tracker.projections.team_directory import team_directory
@@ -184,8 +185,7 @@ def dashboard(conn: Connection, scope: Scope) -> DashboardView:
     def quarter(value: str) -> Quarter:
         return quarters.setdefault(value, Quarter(value))
 
-    _meetings(conn, key, where, row, quarter)
-    _commitments(conn, key, where, row, quarter)
+    _counts(conn, key, where, row, quarter)
     categories, stages, closed = _problems(conn, key, where, rows, quarter)
     scope_progress = _progress(conn, key, where, row)
     funding = _funding(conn, where, quarter)
@@ -202,36 +202,18 @@ def _scoped(query: Any, team_id: Any, where: list[Any]) -> Any:
     return query.join(dashboard_teams, dashboard_teams.c.team_id == team_id).where(*where)
 
 
-def _meetings(conn: Connection, key: Any, where: list[Any], row: Any, quarter: Any) -> None:
-    m = dashboard_meetings.c
-    sums = (func.count(), func.sum(m.people), func.sum(m.women), func.sum(m.members_present), func.sum(m.young))
-    for group, by in ((key, row), (m.quarter, quarter)):
-        query = _scoped(select(group, *sums).select_from(dashboard_meetings), m.team_id, where)
-        for value, count, people, women, present, young in conn.execute(query.where(~m.annulled).group_by(group)):
+def _counts(conn: Connection, key: Any, where: list[Any], row: Any, quarter: Any) -> None:
+    """Meetings, the people at them, and commitments due, with an outcome and kept on time: summed from each
+    team's counts per quarter, by area and by quarter."""
+    q = dashboard_quarters.c
+    sums = [func.sum(q[name]) for name in COUNTERS]
+    for group, by in ((key, row), (q.quarter, quarter)):
+        query = _scoped(select(group, *sums).select_from(dashboard_quarters), q.team_id, where).group_by(group)
+        for value, *counts in conn.execute(query):
             target = by(value)
-            target.meetings, target.people, target.women = count, int(people or 0), int(women or 0)
-            target.members_present, target.young = int(present or 0), int(young or 0)
-
-
-_OUTCOMES = [CommitmentStatus.KEPT.value, CommitmentStatus.PARTLY_KEPT.value, CommitmentStatus.NOT_KEPT.value]
-
-
-def _commitments(conn: Connection, key: Any, where: list[Any], row: Any, quarter: Any) -> None:
-    c = dashboard_commitments.c
-    with_outcome = func.sum(case((c.status.in_(_OUTCOMES), 1), else_=0))
-    on_time = func.sum(case((and_(c.status == CommitmentStatus.KEPT.value, c.closed_on <= c.due_on), 1), else_=0))
-    withdrawn = func.sum(case((c.status == CommitmentStatus.WITHDRAWN.value, 1), else_=0))
-    for group, by in ((key, row), (c.quarter, quarter)):
-        query = _scoped(
-            select(group, func.count(), withdrawn, with_outcome, on_time).select_from(dashboard_commitments),
-            c.team_id,
-            where,
-        )
-        for value, count, left_out, decided, kept in conn.execute(query.group_by(group)):
-            target = by(value)
-            target.with_outcome, target.kept_on_time = int(decided or 0), int(kept or 0)
-            if isinstance(target, Quarter):
-                target.due = count - int(left_out or 0)
+            for name, count in zip(COUNTERS, counts, strict=True):
+                if name != "due" or isinstance(target, Quarter):
+                    setattr(target, name, int(count or 0))
 
 
 def _problems(
