@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from tracker.application import Tracker
@@ -23,9 +24,12 @@ from tracker.bootstrap import Services, build_services
 from tracker.confidentiality import MasterKey
 from tracker.config import Settings
 from tracker.domain.errors import InvalidValue
-from tracker.domain.values import Country, regions_of
+from tracker.domain.values import Country, ProblemCategory, regions_of
 
 COUNTRIES = ("KG", "TJ", "UZ")
+CATEGORIES = [category.value for category in ProblemCategory]
+FUNDING_SOURCES = ("local_budget", "local_budget", "donor_grant", "ngo", "community")
+LOCAL_CURRENCY = {"KG": "KGS", "TJ": "TJS", "UZ": "UZS"}
 SECTORS = (
     "police",
     "local_government",
@@ -100,6 +104,7 @@ def _team(app: Tracker, rng: random.Random, number: int, years: int) -> int:
         for m in range(rng.randint(8, 15))
     ]
     open_commitments: list[UUID] = []
+    meetings: list[tuple[date, UUID, list[UUID]]] = []
     for month in range(12 * years):
         held_on = date(START.year + month // 12, month % 12 + 1, rng.randint(3, 25))
         recorded = app.record_meeting(
@@ -138,7 +143,45 @@ def _team(app: Tracker, rng: random.Random, number: int, years: int) -> int:
                         by="bench",
                     )
         open_commitments += recorded.commitment_ids
+        meetings.append((held_on, recorded.id, recorded.commitment_ids))
+    _problems(app, rng, team_id, country, meetings)
     return 12 * years
+
+
+def _problems(app: Tracker, rng: random.Random, team_id: UUID, country: str, meetings: list[Any]) -> None:
+    """One to three local safety problems, each reported at a meeting and worked to its response with some of
+    that meeting's commitments as its plan and a funding line; a third of them assessed a quarter later."""
+    for held_on, meeting_id, commitment_ids in rng.sample(meetings, k=min(len(meetings), rng.randint(1, 3))):
+        problem = app.report_problem(
+            team_id,
+            title="A local safety problem",
+            category=rng.choice(CATEGORIES),
+            on=held_on,
+            meeting_id=meeting_id,
+            visibility=rng.choice(("public", "public", "team", "confidential")),
+            by="bench",
+        )
+        app.change_problem_stage(problem, stage="response", on=held_on, by="bench")
+        for commitment_id in commitment_ids[: rng.randint(1, 3)]:
+            app.add_plan_item(problem, commitment_id, on=held_on, meeting_id=meeting_id, by="bench")
+        app.add_funding_line(
+            problem,
+            source=rng.choice(FUNDING_SOURCES),
+            funder="Funder",
+            amount=str(rng.randint(1, 100) * 1000),
+            currency=rng.choice((LOCAL_CURRENCY[country], "USD")),
+            state=rng.choice(("committed", "received")),
+            on=held_on,
+            by="bench",
+        )
+        if rng.random() < 0.3:
+            app.assess_problem(
+                problem,
+                conclusion=rng.choice(("solved", "reduced", "unchanged")),
+                reason="Assessed by the team",
+                on=held_on + timedelta(days=90),
+                by="bench",
+            )
 
 
 def _decisions(rng: random.Random, members: list[UUID], held_on: date) -> list[DecisionDraft]:

@@ -25,7 +25,7 @@ from tracker.domain.values import (
     Region,
     SaraStage,
 )
-from tracker.projections.dashboard import (
+from tracker.projections.dashboard_tables import (
     COUNTERS,
     dashboard_commitments,
     dashboard_funding,
@@ -260,14 +260,16 @@ def _progress(conn: Connection, key: Any, where: list[Any], row: Any) -> float |
         .subquery()
     )
     query = _scoped(
-        select(key, func.avg(per_problem.c.progress)).select_from(per_problem), per_problem.c.team_id, where
+        select(key, func.avg(per_problem.c.progress), func.count(per_problem.c.progress)).select_from(per_problem),
+        per_problem.c.team_id,
+        where,
     )
-    for value, progress in conn.execute(query.group_by(key)):
-        row(value).progress = float(progress) if progress is not None else None
-    whole = conn.execute(
-        _scoped(select(func.avg(per_problem.c.progress)).select_from(per_problem), per_problem.c.team_id, where)
-    ).scalar()
-    return float(whole) if whole is not None else None
+    weighted, counted = 0.0, 0
+    for value, progress, problems in conn.execute(query.group_by(key)):
+        if progress is not None:
+            row(value).progress = float(progress)
+            weighted, counted = weighted + float(progress) * problems, counted + problems
+    return weighted / counted if counted else None  # the scope's: the mean over all its problems, not of its areas
 
 
 def _funding(conn: Connection, where: list[Any], quarter: Any) -> dict[tuple[str, str, str], Decimal]:

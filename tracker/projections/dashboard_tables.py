@@ -1,0 +1,101 @@
+"""The tables of read model `dashboard` (tracker.projections.dashboard): one row per team, member, meeting,
+commitment, problem, plan item and funding line, each carrying only what is counted (no text at all) and the
+quarter of its business date; and each team's counts per quarter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table
+
+from tracker.domain.values import CommitmentStatus
+
+COUNTERS = ("meetings", "people", "women", "members_present", "young", "due", "with_outcome", "kept_on_time")
+OUTCOMES = (CommitmentStatus.KEPT.value, CommitmentStatus.PARTLY_KEPT.value, CommitmentStatus.NOT_KEPT.value)
+
+metadata = MetaData()
+dashboard_teams = Table(
+    "dashboard_teams",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("country", String(2), nullable=False),
+    Column("region", String(8), nullable=False),  # a code of the list; "" while only written by hand
+    Column("district", String(200), nullable=False),
+)
+dashboard_members = Table(
+    "dashboard_members",
+    metadata,
+    Column("member_id", String(32), primary_key=True),
+    Column("team_id", String(32), nullable=False),
+    Column("woman", Boolean, nullable=False),
+    Column("young", Boolean, nullable=False),  # under 30
+)
+dashboard_meetings = Table(
+    "dashboard_meetings",
+    metadata,
+    Column("meeting_id", String(32), primary_key=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("quarter", String(7), nullable=False),  # 2015-Q3, by the meeting's business date
+    Column("people", Integer, nullable=False),  # members present and guests
+    Column("women", Integer, nullable=False),  # women among them (members and guests)
+    Column("members_present", Integer, nullable=False),
+    Column("young", Integer, nullable=False),  # members present under 30 (guests' ages are not recorded)
+    Column("annulled", Boolean, nullable=False),
+)
+dashboard_commitments = Table(
+    "dashboard_commitments",
+    metadata,
+    Column("commitment_id", String(32), primary_key=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("meeting_id", String(32), nullable=False, index=True),
+    Column("due_on", Date, nullable=False),
+    Column("quarter", String(7), nullable=False),  # of the (last) due date
+    Column("status", String(16), nullable=False),  # withdrawn when its meeting was annulled
+    Column("closed_on", Date, nullable=True),
+    Column("annulled", Boolean, nullable=False),  # its meeting was annulled: withdrawn for good
+)
+dashboard_problems = Table(
+    "dashboard_problems",
+    metadata,
+    Column("problem_id", String(32), primary_key=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("category", String(32), nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("closed", Boolean, nullable=False),
+    Column("reported_quarter", String(7), nullable=False),
+    Column("assessed_quarter", String(7), nullable=True),  # while closed: the quarter of its assessment
+)
+dashboard_plan_items = Table(
+    "dashboard_plan_items",
+    metadata,
+    Column("problem_id", String(32), primary_key=True),
+    Column("commitment_id", String(32), primary_key=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("weight", Integer, nullable=False),
+)
+dashboard_funding = Table(
+    "dashboard_funding",
+    metadata,
+    Column("line_id", String(32), primary_key=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("source", String(16), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("minor_units", BigInteger, nullable=False),  # the amount in hundredths: summed exactly by the database
+    Column("quarter", String(7), nullable=False),
+)
+
+
+dashboard_quarters = Table(
+    "dashboard_quarters",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("quarter", String(7), primary_key=True),
+    *(Column(name, Integer, nullable=False) for name in COUNTERS),
+)
+"""Each team's counts per quarter, kept up to date as meetings and commitments change (from their rows above), so
+the dashboard sums a few rows per team and quarter instead of every meeting and commitment."""
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
