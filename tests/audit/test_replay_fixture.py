@@ -67,8 +67,13 @@ def test_the_log_recorded_before_the_move_projects_as_it_did_then(database_url, 
     try:
         expected, projected = json.loads(EXPECTED.read_text(encoding="utf-8")), read_models(services.engine)
         assert {table: rows for table, rows in projected.items() if table in expected} == expected
-        # a read model added since (e.g. problems) holds nothing of a log recorded before its events existed
-        assert {table: rows for table, rows in projected.items() if table not in expected and rows} == {}
+        # a read model added since holds nothing of a log recorded before its events existed (problems), or only
+        # what it derives from the events that did exist: the dashboard counts the old teams, in no region (their
+        # regions were written by hand then, not chosen from a list)
+        added = {table for table, rows in projected.items() if table not in expected and rows}
+        assert {table for table in added if not table.startswith("dashboard.")} == set()
+        teams = projected["dashboard.dashboard_teams"]
+        assert len(teams) == len(expected["team_directory.team_directory"]) and {row[2] for row in teams} == {""}
     finally:
         services.close()
 

@@ -202,7 +202,7 @@ def test_admin_erase_names_meetings_and_decisions_by_id_and_refuses_an_unknown_n
     assert decision.status_code == 200 and "Ворух" in decision.get_data(as_text=True)
     unknown = admin.post("/admin/erase", data={"item_id": "MIR-2099-99", "reason": "court_order"})
     assert unknown.status_code == 422
-    assert "No meeting, decision or commitment MIR-2099-99 was found." in unknown.get_data(as_text=True)
+    assert "No meeting, decision, commitment or problem MIR-2099-99 was found." in unknown.get_data(as_text=True)
 
 
 def test_a_member_searching_a_reference_of_their_team_lands_on_it_in_their_area(web, world):
