@@ -73,6 +73,7 @@ def problem_json(view: ProblemView) -> dict[str, Any]:
         "title": _shown(view.title),
         "place": _shown(view.place),
         "reported_on": view.reported_on,
+        "recorded_late_on": view.reported_late,
         "stage": line.stage,
         "stage_since": line.stage_since,
         "closed": line.closed,
@@ -82,10 +83,14 @@ def problem_json(view: ProblemView) -> dict[str, Any]:
         "sources": view.sources,
         "progress": float(line.progress) if line.progress is not None else None,
         "overdue_commitments": line.overdue_items,
-        "plan": [{"commitment_id": i.commitment_id, "weight": i.weight, "status": i.status} for i in view.plan],
+        "plan": [
+            {"commitment_id": i.commitment_id, "weight": i.weight, "status": i.status, "recorded_late_on": i.late}
+            for i in view.plan
+        ],
         "activity_count": view.activity_count,
         "activities": [
-            {"kind": a.kind, "on": a.done_on, "description": _shown(a.description)} for a in view.activities
+            {"kind": a.kind, "on": a.done_on, "description": _shown(a.description), "recorded_late_on": a.late}
+            for a in view.activities
         ],
         "funding_line_count": view.funding_line_count,
         "funding_totals": [
@@ -102,6 +107,7 @@ def problem_json(view: ProblemView) -> dict[str, Any]:
                 "currency": f.currency,
                 "state": f.state,
                 "on": f.on,
+                "recorded_late_on": f.late,
             }
             for f in view.funding_lines
         ],

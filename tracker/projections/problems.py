@@ -26,6 +26,7 @@ from sqlalchemy import (
 
 from tracker.domain.problem import Problem
 from tracker.domain.values import SaraStage
+from tracker.projections.types import UTCDateTime
 
 metadata = MetaData()
 problems = Table(
@@ -55,6 +56,7 @@ problems = Table(
     Column("assessment_reason", Text, nullable=True),
     Column("erased", Boolean, nullable=False),
     Column("position", BigInteger, nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
 )
 problem_stages = Table(
     "problem_stages",
@@ -66,6 +68,7 @@ problem_stages = Table(
     Column("since", Date, nullable=False),
     Column("event_type", String(32), nullable=False),
     Column("reason", Text, nullable=True),
+    Column("recorded_at", UTCDateTime(), nullable=False),
 )
 problem_plan_items = Table(
     "problem_plan_items",
@@ -78,6 +81,7 @@ problem_plan_items = Table(
     Column("added_on", Date, nullable=False),
     Column("meeting_id", String(32), nullable=True),
     Column("removed_on", Date, nullable=True),  # a removed item stays, so the plan's past can be drawn
+    Column("recorded_at", UTCDateTime(), nullable=False),
 )
 problem_activities = Table(
     "problem_activities",
@@ -88,6 +92,7 @@ problem_activities = Table(
     Column("kind", String(32), nullable=False),
     Column("description", Text, nullable=False),
     Column("done_on", Date, nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
 )
 problem_funding = Table(
     "problem_funding",
@@ -101,12 +106,13 @@ problem_funding = Table(
     Column("currency", String(3), nullable=False),
     Column("state", String(16), nullable=False),
     Column("on_date", Date, nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
 )
 
 
 class Problems:
     name = "problems"
-    version = 2  # 2: a removed plan item stays, with the date it was removed
+    version = 3  # 2: a removed plan item stays, with the date it was removed; 3: when each thing was recorded
     metadata = metadata
     consumes = (Problem.Event,)
 
@@ -164,6 +170,7 @@ class Problems:
                     weight=event.weight,
                     added_on=event.business_date,
                     meeting_id=event.meeting_id.hex if event.meeting_id else None,
+                    recorded_at=event.timestamp,
                 ),
             )
         elif isinstance(event, Problem.PlanItemRemoved):
@@ -186,6 +193,7 @@ class Problems:
                     kind=event.kind,
                     description=event.description,
                     done_on=event.business_date,
+                    recorded_at=event.timestamp,
                 ),
             )
         elif isinstance(event, Problem.FundingLineAdded):
@@ -201,6 +209,7 @@ class Problems:
                     currency=event.currency,
                     state=event.state,
                     on_date=event.business_date,
+                    recorded_at=event.timestamp,
                 ),
             )
         elif isinstance(event, Problem.VisibilityChanged):
@@ -237,6 +246,7 @@ class Problems:
                 assessment_reason=None,
                 erased=False,
                 position=position,
+                recorded_at=event.timestamp,
             ),
         )
         self._stage(conn, event, problem_id, position, SaraStage.SCANNING.value, None)
@@ -253,6 +263,7 @@ class Problems:
                 since=event.business_date,
                 event_type=type(event).__name__,
                 reason=reason,
+                recorded_at=event.timestamp,
             ),
         )
 

@@ -21,9 +21,11 @@ from sqlalchemy import Connection, select
 
 from tracker.domain.access import Viewer
 from tracker.domain.measures import progress_of
+from tracker.domain.timing import is_late_entry, local_date
 from tracker.domain.values import CommitmentStatus, Visibility
 from tracker.projections.commitments import commitments
 from tracker.projections.problems import funding_of, plan_of, problem_activities, problem_stages, problems_of
+from tracker.projections.team_directory import team_directory
 from tracker.queries.commitments import CommitmentLine, commitment_lines
 from tracker.queries.problem_history import ProgressPoint, WorkingMeeting, meetings_on, progress_over_time
 from tracker.queries.summaries import effective_status, is_overdue
@@ -114,6 +116,7 @@ class PlanItem:
     weight: int
     status: str | None  # None: the commitment is not in this view (an as-of date before it was made)
     added_on: Any
+    late: date | None = None  # a late entry: the day it was recorded (tracker.domain.timing.is_late_entry)
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class Activity:
     kind: str
     done_on: Any
     description: Text
+    late: date | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,17 @@ class FundingLine:
     currency: str
     state: str
     on: Any
+    late: date | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A step of the problem's SARA story: the stage it reached, since when, by which event."""
+
+    stage: str
+    since: date
+    event_type: str  # Reported, StageChanged, Assessed or Reopened
+    late: date | None = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +177,8 @@ class ProblemView:
     funding_lines: list[FundingLine]
     funding_line_count: int
     measures: list[MeasureView]
-    stages: list[Any]  # each: stage, since, event_type (Reported, StageChanged, Assessed, Reopened), oldest first
+    stages: list[Stage]  # oldest first
+    reported_late: date | None = None  # reported as a late entry: the day it was recorded
 
 
 @dataclass(frozen=True)
@@ -231,9 +247,21 @@ def _view(
     title, place, offender, victim, location, notes = texts[:6]
     rest = texts[6:]
     of_this = problem_stages.c.problem_id == row.problem_id
-    stages = list(conn.execute(select(problem_stages).where(of_this).order_by(problem_stages.c.position)))
+    zone = conn.execute(select(team_directory.c.time_zone).where(team_directory.c.team_id == team_id.hex)).scalar()
+
+    def late(business_date: date, recorded_at: Any) -> date | None:
+        """The local day it was recorded, when that makes it a late entry (as the report marks them)."""
+        if zone is None or not is_late_entry(business_date, recorded_at, zone, as_of):
+            return None
+        return local_date(recorded_at, zone)
+
+    stages = [
+        Stage(step.stage, step.since, step.event_type, late(step.since, step.recorded_at))
+        for step in conn.execute(select(problem_stages).where(of_this).order_by(problem_stages.c.position))
+    ]
     return ProblemView(
         stages=stages,
+        reported_late=late(row.reported_on, row.recorded_at),
         line=_line(conn, row, as_of),
         readable=readable,
         reported_on=row.reported_on,
@@ -247,13 +275,22 @@ def _view(
         ),
         sources=(row.sources or "").split() if readable else [],
         plan=[
-            PlanItem(item.commitment_id, item.weight, statuses[item.commitment_id].value, item.added_on)
-            if item.commitment_id in statuses
-            else PlanItem(item.commitment_id, item.weight, None, item.added_on)
+            PlanItem(
+                item.commitment_id,
+                item.weight,
+                statuses[item.commitment_id].value if item.commitment_id in statuses else None,
+                item.added_on,
+                late(item.added_on, item.recorded_at),
+            )
             for item in plan
         ],
         activities=[
-            Activity(activity.kind, activity.done_on, rest[index] or Text("erased"))
+            Activity(
+                activity.kind,
+                activity.done_on,
+                rest[index] or Text("erased"),
+                late(activity.done_on, activity.recorded_at),
+            )
             for index, activity in enumerate(activities)
         ]
         if readable
@@ -267,6 +304,7 @@ def _view(
                 line.currency,
                 line.state,
                 line.on_date,
+                late(line.on_date, line.recorded_at),
             )
             for index, line in enumerate(lines)
         ]

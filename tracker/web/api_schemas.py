@@ -186,12 +186,18 @@ class ProblemPlanItemOut(ma.Schema):
     commitment_id = ma.fields.String(required=True)
     weight = ma.fields.Integer(required=True)
     status = ma.fields.String(allow_none=True)
+    recorded_late_on = ma.fields.Date(
+        allow_none=True, metadata={"description": "a late entry: the day it was recorded (else null)"}
+    )
 
 
 class ProblemActivityOut(ma.Schema):
     kind = ma.fields.String(required=True)
     on = ma.fields.Date(required=True)
     description = ma.fields.String(allow_none=True)
+    recorded_late_on = ma.fields.Date(
+        allow_none=True, metadata={"description": "a late entry: the day it was recorded (else null)"}
+    )
 
 
 class ProblemFundingOut(ma.Schema):
@@ -201,6 +207,9 @@ class ProblemFundingOut(ma.Schema):
     currency = ma.fields.String(required=True)
     state = ma.fields.String(required=True)
     on = ma.fields.Date(required=True)
+    recorded_late_on = ma.fields.Date(
+        allow_none=True, metadata={"description": "a late entry: the day it was recorded (else null)"}
+    )
 
 
 class ProblemTotalOut(ma.Schema):
@@ -229,6 +238,9 @@ class ProblemOut(ma.Schema):
     title = ma.fields.String(allow_none=True)
     place = ma.fields.String(allow_none=True)
     reported_on = ma.fields.Date(required=True)
+    recorded_late_on = ma.fields.Date(
+        allow_none=True, metadata={"description": "a late entry: the day it was recorded (else null)"}
+    )
     stage = ma.fields.String(required=True)
     stage_since = ma.fields.Date(required=True)
     closed = ma.fields.Boolean(required=True)
