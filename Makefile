@@ -42,7 +42,7 @@ browser:
 # Tests run in TEST_WORKERS processes (pytest-xdist); each takes the next test when done ("worksteal"), as a few
 # tests take half a minute. PYTEST_ARGS comes last, so `make test PYTEST_ARGS="-n 0"` runs them in one process.
 test: install browser
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check tracker tests bench
