@@ -24,10 +24,12 @@ def test_anyone_drills_down_from_all_countries_to_a_teams_problems(web, services
     country = client.get("/dashboard?country=KG").get_data(as_text=True)
     assert "/dashboard?country=KG&amp;region=KG-O" in country and "Jalal-Abad Region" in country
     region = client.get("/dashboard?country=KG&region=KG-O").get_data(as_text=True)
+    assert "<h1>Dashboard: Osh Region</h1>" in region and '<a href="/dashboard?country=KG">Kyrgyzstan</a>' in region
     assert "district=%D0%9A%D0%B0%D1%80%D0%B0-%D0%A1%D1%83%D1%83" in region  # Кара-Суу
     district = client.get("/dashboard?country=KG&region=KG-O&district=Кара-Суу").get_data(as_text=True)
     assert f'href="/teams/{story.team_id.hex}/problems"' in district or f"/teams/{story.team_id}/problems" in district
-    assert "Мирный" in district
+    assert "Мирный" in district and "<h1>Dashboard: Кара-Суу</h1>" in district
+    assert '<a href="/dashboard?country=KG&amp;region=KG-O">Osh Region</a>' in district
 
 
 def test_a_count_by_category_under_3_reads_fewer_than_3_and_no_text_of_any_record_is_shown(web, services):

@@ -28,6 +28,7 @@ def page() -> str:
         scope_args=_args(view.scope),
         child_args=lambda row: _child_args(view.scope, row),
         crumbs=_crumbs(view.scope),
+        here=_here(view.scope),
         categories=CATEGORIES,
         stages=STAGES,
     )
@@ -64,7 +65,7 @@ def _name_of(view: DashboardView) -> Any:
         if level == "countries":
             return _(label_of(row.key, Country))
         if level == "regions":
-            return region_name(row.key, _) if row.key else _("Region not chosen yet")
+            return _region(row.key)
         return row.name or row.key
 
     return name
@@ -88,11 +89,25 @@ def _child_args(scope: Scope, row: Row) -> dict[str, str] | None:
 
 
 def _crumbs(scope: Scope) -> list[tuple[str, dict[str, str]]]:
-    """The way back up: all countries, the country, the region (names in the reader's language)."""
-    crumbs = [(_("All countries"), {})]
+    """The way back up: the areas above the one shown, each a link (names in the reader's language)."""
+    crumbs: list[tuple[str, dict[str, str]]] = []
     if scope.country is not None:
-        crumbs.append((_(label_of(scope.country, Country)), {"country": scope.country}))
-    if scope.region is not None and scope.district is not None:
-        name = region_name(scope.region, _) if scope.region else _("Region not chosen yet")
-        crumbs.append((name, _args(Scope(scope.country, scope.region))))
+        crumbs.append((_("All countries"), {}))
+    if scope.region is not None:
+        crumbs.append((_(label_of(scope.country or "", Country)), {"country": scope.country or ""}))
+    if scope.district is not None:
+        crumbs.append((_region(scope.region or ""), _args(Scope(scope.country, scope.region))))
     return crumbs
+
+
+def _here(scope: Scope) -> str:
+    """The name of the area shown."""
+    if scope.district is not None:
+        return scope.district
+    if scope.region is not None:
+        return _region(scope.region)
+    return _(label_of(scope.country, Country)) if scope.country is not None else _("All countries")
+
+
+def _region(region: str) -> str:
+    return region_name(region, _) if region else _("Region not chosen yet")
