@@ -63,6 +63,7 @@ class LiveServer:
     services: Any = None
     requests: list[str] | None = None  # "METHOD /path" of every request the server saw
     app: Any = None  # the Flask app, whose config a test may change while it serves
+    in_flight: Any = None  # the requests being answered (InFlight)
 
     @property
     def team_id(self) -> UUID:
@@ -87,7 +88,9 @@ def live_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Liv
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", story, "secretary_a", PASSWORD, services, seen, app)
+        yield LiveServer(
+            f"http://127.0.0.1:{server.server_port}", story, "secretary_a", PASSWORD, services, seen, app, in_flight
+        )
     finally:
         server.shutdown()
         thread.join(timeout=5)
