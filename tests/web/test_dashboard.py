@@ -8,9 +8,9 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from tests.story import BY, add_member, register_team, tell_long_story
+from tests.web.test_query_counts import queries_for
 from tracker.application.drafts import CommitmentDraft, DecisionDraft
 
 LEVELS = ["/dashboard", "/dashboard?country=KG", "/dashboard?country=KG&region=KG-O"]
@@ -108,21 +108,6 @@ def teams(app, count, first=0):
             on=held_on,
             by=BY,
         )
-
-
-def queries_for(web, services, url):
-    count = 0
-
-    def counter(*_args):
-        nonlocal count
-        count += 1
-
-    event.listen(services.engine, "before_cursor_execute", counter)
-    try:
-        assert web.test_client().get(url).status_code == 200
-    finally:
-        event.remove(services.engine, "before_cursor_execute", counter)
-    return count
 
 
 def test_the_dashboard_asks_the_database_as_many_times_for_30_teams_as_for_3(web, services):

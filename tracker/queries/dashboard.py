@@ -79,22 +79,18 @@ class Scope:
         return cls(country, region, district or None)
 
 
-@dataclass
-class Row:
-    """One area (or team) of the level below the scope, with its figures."""
+@dataclass(kw_only=True)
+class Counts:
+    """What is summed from the teams' counts per quarter (tracker.projections.dashboard_tables.COUNTERS)."""
 
-    key: str
-    name: str = ""  # a team's name (areas are named by the page, in the reader's language)
-    teams: int = 0
     meetings: int = 0
     people: int = 0
     women: int = 0
     members_present: int = 0
     young: int = 0
+    due: int = 0
     with_outcome: int = 0
     kept_on_time: int = 0
-    problems: Count = field(default_factory=lambda: Count(0))
-    progress: float | None = None  # the mean of its problems' plan progress, 0..1
 
     @property
     def women_share(self) -> float | None:
@@ -110,16 +106,19 @@ class Row:
 
 
 @dataclass
-class Quarter:
+class Row(Counts):
+    """One area (or team) of the level below the scope, with its figures."""
+
+    key: str
+    name: str = ""  # a team's name (areas are named by the page, in the reader's language)
+    teams: int = 0
+    problems: Count = field(default_factory=lambda: Count(0))
+    progress: float | None = None  # the mean of its problems' plan progress, 0..1
+
+
+@dataclass
+class Quarter(Counts):
     quarter: str
-    meetings: int = 0
-    people: int = 0
-    women: int = 0
-    members_present: int = 0
-    young: int = 0
-    due: int = 0
-    with_outcome: int = 0
-    kept_on_time: int = 0
     problems_reported: int = 0
     problems_assessed: int = 0
     received: dict[str, Decimal] = field(default_factory=dict)  # currency -> funding received in the quarter
@@ -191,7 +190,7 @@ def dashboard(conn: Connection, scope: Scope) -> DashboardView:
     funding = _funding(conn, where, quarter)
     ordered = sorted(rows.values(), key=lambda r: (r.name or r.key).casefold())
     total = Row("", teams=sum(r.teams for r in ordered), problems=categories.total, progress=scope_progress)
-    for name in ("meetings", "people", "women", "members_present", "young", "with_outcome", "kept_on_time"):
+    for name in COUNTERS:
         setattr(total, name, sum(getattr(r, name) for r in ordered))
     return DashboardView(
         scope, total, ordered, stages, closed, categories, funding, [quarters[q] for q in sorted(quarters)]
@@ -212,8 +211,7 @@ def _counts(conn: Connection, key: Any, where: list[Any], row: Any, quarter: Any
         for value, *counts in conn.execute(query):
             target = by(value)
             for name, count in zip(COUNTERS, counts, strict=True):
-                if name != "due" or isinstance(target, Quarter):
-                    setattr(target, name, int(count or 0))
+                setattr(target, name, int(count or 0))
 
 
 def _problems(
