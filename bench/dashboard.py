@@ -16,6 +16,7 @@ import logging
 import statistics
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -54,6 +55,9 @@ def main() -> None:
             "SELECT region, district FROM dashboard_teams WHERE country = 'KG' GROUP BY region, district "
             "ORDER BY count(*) DESC LIMIT 1"
         ).one()
+        first, last = conn.exec_driver_sql("SELECT min(held_on), max(held_on) FROM dashboard_meetings").one()
+    first, last = date.fromisoformat(str(first)), date.fromisoformat(str(last))
+    midway = (first + (last - first) / 2).isoformat()  # as of a past day: every history half-way through
     pages = {
         "trivial page (/healthz)": "/healthz",
         "all countries": "/dashboard",
@@ -61,6 +65,8 @@ def main() -> None:
         f"a region ({region}: its districts)": f"/dashboard?country=KG&region={region}",
         f"a district ({district}: its teams)": f"/dashboard?country=KG&region={region}&district={district}",
         "all countries as CSV": "/dashboard.csv",
+        f"all countries as of {midway}": f"/dashboard?as_of={midway}",
+        f"a district as of {midway}": f"/dashboard?country=KG&region={region}&district={district}&as_of={midway}",
     }
     queries = 0
 

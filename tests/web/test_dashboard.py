@@ -83,6 +83,35 @@ def test_the_history_by_quarter_downloads_as_csv(web, services):
     assert int(quarters["2015-Q1"]["meetings"]) >= 1
 
 
+def test_a_donor_reads_the_dashboard_as_of_a_past_day_and_drills_down_on_that_day(web, services):
+    # given a year of a team's life whose lamps were reported installed (kept) on 1 June 2015
+    tell_long_story(services.app)
+    client = web.test_client()
+    english = {"Accept-Language": "en"}
+    # when a donor asks for the dashboard as of the end of March 2015
+    march = client.get("/dashboard?country=KG&as_of=2015-03-31", headers=english).get_data(as_text=True)
+    now = client.get("/dashboard?country=KG", headers=english).get_data(as_text=True)
+    # then the page says so, keeps the day in every drill-down and way up, and offers the figures of now
+    assert "As of Mar 31, 2015" in march and 'value="2015-03-31"' in march
+    assert "/dashboard?country=KG&amp;as_of=2015-03-31&amp;region=KG-O" in march
+    assert '<a href="/dashboard?as_of=2015-03-31">All countries</a>' in march
+    assert '<a href="/dashboard?country=KG">Show now</a>' in march
+    assert "/dashboard.csv?country=KG&amp;as_of=2015-03-31" in march
+    assert march != now and "Show now" not in now
+    # and its CSV holds the figures of that day
+    spring = client.get("/dashboard/quarters.csv?country=KG&as_of=2015-03-31")
+    assert spring.headers["Content-Disposition"] == 'attachment; filename="dashboard-quarters-2015-03-31.csv"'
+    quarters = {row["quarter"]: row for row in csv.DictReader(io.StringIO(spring.data.decode("utf-8-sig")))}
+    assert "2015-Q3" not in quarters and quarters["2015-Q2"]["funding_received"] == ""
+
+
+@pytest.mark.parametrize("language", ["ru", "ky", "tg", "uz"])
+def test_a_day_that_is_not_a_date_is_a_clear_error_in_the_readers_language(web, services, language):
+    page = web.test_client().get("/dashboard?as_of=31.03.2015", headers={"Accept-Language": language})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "YYYY-MM-DD" in html and "is a date" not in html
+
+
 def teams(app, count, first=0):
     for number in range(first, first + count):
         team = register_team(app, f"Команда {number}", code=f"Q{chr(65 + number // 26)}{chr(65 + number % 26)}")
@@ -114,7 +143,12 @@ def test_the_dashboard_asks_the_database_as_many_times_for_30_teams_as_for_3(web
     teams(services.app, 3)
     few = {
         url: queries_for(web, services, url)
-        for url in [*LEVELS, "/dashboard.csv", "/dashboard?country=KG&region=KG-O&district=Кара-Суу"]
+        for url in [
+            *LEVELS,
+            "/dashboard.csv",
+            "/dashboard?country=KG&region=KG-O&district=Кара-Суу",
+            *(f"{url}{'&' if '?' in url else '?'}as_of=2015-06-30" for url in LEVELS),
+        ]
     }
     teams(services.app, 27, first=3)
     many = {url: queries_for(web, services, url) for url in few}

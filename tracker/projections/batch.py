@@ -47,6 +47,39 @@ class Rows:
         self._updates.clear()
 
 
+class Histories:
+    """Rows of a history (tables with `since` and `until`): each row stays open (until null) until the next row of
+    the same key closes it on its own business date, in the log's order."""
+
+    def __init__(self, rows: Rows) -> None:
+        self.rows = rows
+        self.last: dict[tuple[str, str], dict[str, Any]] = {}  # (table, key) -> its last row, made in this batch
+        self.closing: dict[tuple[Any, str], list[dict[str, Any]]] = {}  # (table, key column) -> stored rows' ends
+
+    def add(self, table: Any, key: str, row: dict[str, Any], *, first: bool) -> None:
+        previous = self.last.get((table.name, key))
+        if previous is not None:
+            previous["until"] = row["since"]
+        elif not first:
+            key_column = next(name for name in row if name.endswith("_id") and name != "team_id")
+            self.closing.setdefault((table, key_column), []).append({"row_key": key, "new_until": row["since"]})
+        row["until"] = None
+        self.last[(table.name, key)] = row
+        self.rows.insert(table, row)
+
+    def close_stored(self, conn: Connection) -> None:
+        """Close the open rows stored by earlier batches (before the batch's own rows are written)."""
+        for (table, key_column), ends in self.closing.items():
+            statement = (
+                table.update()
+                .where(table.c[key_column] == bindparam("row_key"), table.c.until.is_(None))
+                .values(until=bindparam("new_until"))
+            )
+            conn.execute(statement, ends)
+        self.closing.clear()
+        self.last.clear()
+
+
 def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """One statement for many rows of the same columns (INSERT; COPY on PostgreSQL), each value converted by its
     column type's bind processor.

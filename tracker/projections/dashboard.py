@@ -23,15 +23,19 @@ from tracker.domain.meeting import Meeting
 from tracker.domain.problem import Problem
 from tracker.domain.team import Team
 from tracker.domain.values import AgeBand, CommitmentStatus, Gender, Region, SaraStage
-from tracker.projections.batch import Batch, Rows, insert_many
+from tracker.projections.batch import Batch, Histories, Rows, insert_many
 from tracker.projections.dashboard_tables import (
     COUNTERS,
     OUTCOMES,
+    dashboard_commitment_statuses,
     dashboard_commitments,
+    dashboard_due_dates,
     dashboard_funding,
     dashboard_meetings,
     dashboard_members,
     dashboard_plan_items,
+    dashboard_plan_spans,
+    dashboard_problem_stages,
     dashboard_problems,
     dashboard_quarters,
     dashboard_teams,
@@ -42,7 +46,7 @@ from tracker.projections.dashboard_tables import (
 
 class Dashboard:
     name = "dashboard"
-    version = 3  # 2: counts per team and quarter; 3: a commitment knows its meeting was annulled
+    version = 4  # 2: counts per team and quarter; 3: a commitment knows its meeting was annulled; 4: histories
     metadata = metadata
     consumes = (
         Team.Registered,
@@ -82,18 +86,19 @@ class _Applied:
         self.teams: dict[str, dict[str, Any]] = {}  # teams registered in this batch
         self.problems: dict[str, dict[str, Any]] = {}  # problems reported in this batch
         self.counts: dict[tuple[str, str], dict[str, int]] = {}  # (team, quarter) -> what the batch adds
+        self.histories = Histories(self.rows)
 
     def run(self) -> None:
         self._read_ahead()
-        for event, _position in self.batch:
+        for event, position in self.batch:
             if isinstance(event, Team.Event):
                 self._team(event)
             elif isinstance(event, Meeting.Event):
                 self._meeting(event)
             elif isinstance(event, Commitment.Event):
-                self._commitment(event)
+                self._commitment(event, position)
             else:
-                self._problem(event)
+                self._problem(event, position)
         self._write()
 
     def _read_ahead(self) -> None:
@@ -125,7 +130,13 @@ class _Applied:
         team_id = event.team_id.hex
         if isinstance(event, Team.Registered):
             region = event.region if event.region in Region._value2member_map_ else ""  # else written by hand
-            row = dict(team_id=team_id, country=event.country, region=region, district=event.district)
+            row = dict(
+                team_id=team_id,
+                country=event.country,
+                region=region,
+                district=event.district,
+                registered_on=event.business_date,
+            )
             self.teams[team_id] = row
             self.rows.insert(dashboard_teams, row)
         elif isinstance(event, Team.RegionChosen):
@@ -150,6 +161,7 @@ class _Applied:
             meeting_id=meeting_id,
             team_id=event.team_id.hex,
             quarter=quarter_of(event.business_date),
+            held_on=event.business_date,
             people=len(attendees) + event.guests_female + event.guests_male,
             women=sum(1 for woman, _young in present if woman) + event.guests_female,
             members_present=len(attendees),
@@ -172,8 +184,9 @@ class _Applied:
             commitment = self.commitments.setdefault(row.commitment_id, row._asdict())
             self._change(commitment, {"status": CommitmentStatus.WITHDRAWN.value, "annulled": True})
 
-    def _commitment(self, event: Any) -> None:
+    def _commitment(self, event: Any, position: int) -> None:
         commitment_id = event.originator_id.hex
+        self._commitment_history(event, position)
         if isinstance(event, Commitment.Made):
             row = dict(
                 commitment_id=commitment_id,
@@ -203,6 +216,24 @@ class _Applied:
         else:  # reopened
             self._change(row, {"status": CommitmentStatus.IN_PROGRESS.value, "closed_on": None})
 
+    def _commitment_history(self, event: Any, position: int) -> None:
+        """The status or due date the event sets from its business date on (both when made)."""
+        made = isinstance(event, Commitment.Made)
+        status = None
+        if made:
+            status = CommitmentStatus.OPEN.value
+        elif isinstance(event, Commitment.FollowUpReported):
+            status = event.status
+        elif isinstance(event, Commitment.Reopened):
+            status = CommitmentStatus.IN_PROGRESS.value
+        key = event.originator_id.hex
+        row = dict(position=position, commitment_id=key, team_id=event.team_id.hex, since=event.business_date)
+        if status is not None:
+            self.histories.add(dashboard_commitment_statuses, key, row | {"status": status}, first=made)
+        if made or isinstance(event, Commitment.DueDateRevised):
+            due = {"due_on": event.due_on, "quarter": quarter_of(event.due_on)}
+            self.histories.add(dashboard_due_dates, key, row | due, first=made)
+
     def _change(self, row: dict[str, Any], changes: dict[str, Any]) -> None:
         """Change a commitment's row in memory: its old counts taken away from its quarter, its new ones added."""
         self._count(row["team_id"], row["quarter"], _commitment_counts(row), -1)
@@ -211,8 +242,9 @@ class _Applied:
         if row["commitment_id"] not in self.new_commitments:
             self.changed_commitments.add(row["commitment_id"])
 
-    def _problem(self, event: Any) -> None:
+    def _problem(self, event: Any, position: int) -> None:
         problem_id = event.originator_id.hex
+        self._problem_history(event, position)
         if isinstance(event, Problem.Reported):
             row = dict(
                 problem_id=problem_id,
@@ -237,6 +269,8 @@ class _Applied:
         elif isinstance(event, Problem.PlanItemAdded):
             item = dict(problem_id=problem_id, commitment_id=event.commitment_id.hex, team_id=event.team_id.hex)
             self.rows.insert(dashboard_plan_items, item | {"weight": event.weight})
+            span = dict(position=position, weight=event.weight, added_on=event.business_date, removed_on=None)
+            self.rows.insert(dashboard_plan_spans, item | span)
         elif isinstance(event, Problem.PlanItemRemoved):
             self._write()  # the item may have been added in this batch
             items = dashboard_plan_items.c
@@ -244,6 +278,16 @@ class _Applied:
                 dashboard_plan_items.delete().where(
                     items.problem_id == problem_id, items.commitment_id == event.commitment_id.hex
                 )
+            )
+            spans = dashboard_plan_spans.c
+            self.conn.execute(
+                dashboard_plan_spans.update()
+                .where(
+                    spans.problem_id == problem_id,
+                    spans.commitment_id == event.commitment_id.hex,
+                    spans.removed_on.is_(None),
+                )
+                .values(removed_on=event.business_date)
             )
         else:  # a funding line
             line = dict(
@@ -254,8 +298,31 @@ class _Applied:
                 state=event.state,
                 minor_units=int(Decimal(event.amount) * 100),
                 quarter=quarter_of(event.business_date),
+                dated_on=event.business_date,
             )
             self.rows.insert(dashboard_funding, line)
+
+    def _problem_history(self, event: Any, position: int) -> None:
+        """The stage the event puts the problem in from its business date on, and whether that closes it."""
+        if isinstance(event, Problem.Reported):
+            stage, closed = SaraStage.SCANNING.value, False
+        elif isinstance(event, Problem.StageChanged | Problem.Reopened):
+            stage, closed = event.stage, False
+        elif isinstance(event, Problem.Assessed):
+            stage, closed = SaraStage.ASSESSMENT.value, True
+        else:
+            return
+        key = event.originator_id.hex
+        row = dict(
+            position=position,
+            problem_id=key,
+            team_id=event.team_id.hex,
+            since=event.business_date,
+            quarter=quarter_of(event.business_date),
+            stage=stage,
+            closed=closed,
+        )
+        self.histories.add(dashboard_problem_stages, key, row, first=isinstance(event, Problem.Reported))
 
     def _problem_changed(self, problem_id: str, changes: dict[str, Any]) -> None:
         if problem_id in self.problems:
@@ -265,6 +332,7 @@ class _Applied:
 
     def _write(self) -> None:
         """Everything the batch holds so far, then its quarter counts added to those stored."""
+        self.histories.close_stored(self.conn)
         self.rows.flush()
         self.teams.clear()
         self.problems.clear()

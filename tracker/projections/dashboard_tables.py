@@ -1,6 +1,8 @@
 """The tables of read model `dashboard` (tracker.projections.dashboard): one row per team, member, meeting,
 commitment, problem, plan item and funding line, each carrying only what is counted (no text at all) and the
-quarter of its business date; and each team's counts per quarter."""
+quarter of its business date; each team's counts per quarter; and the history of what changes (a commitment's
+status and due date, a problem's stage, a plan's items) by business date, so the dashboard can be summed as of any
+past day (tracker.queries.dashboard_as_of)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ dashboard_teams = Table(
     Column("country", String(2), nullable=False),
     Column("region", String(8), nullable=False),  # a code of the list; "" while only written by hand
     Column("district", String(200), nullable=False),
+    Column("registered_on", Date, nullable=False),
 )
 dashboard_members = Table(
     "dashboard_members",
@@ -36,6 +39,7 @@ dashboard_meetings = Table(
     Column("meeting_id", String(32), primary_key=True),
     Column("team_id", String(32), nullable=False, index=True),
     Column("quarter", String(7), nullable=False),  # 2015-Q3, by the meeting's business date
+    Column("held_on", Date, nullable=False),
     Column("people", Integer, nullable=False),  # members present and guests
     Column("women", Integer, nullable=False),  # women among them (members and guests)
     Column("members_present", Integer, nullable=False),
@@ -83,7 +87,57 @@ dashboard_funding = Table(
     Column("state", String(16), nullable=False),
     Column("minor_units", BigInteger, nullable=False),  # the amount in hundredths: summed exactly by the database
     Column("quarter", String(7), nullable=False),
+    Column("dated_on", Date, nullable=False),
 )
+dashboard_commitment_statuses = Table(
+    "dashboard_commitment_statuses",
+    metadata,
+    Column("position", BigInteger, primary_key=True),  # of the event in the log: made, followed up or reopened
+    Column("commitment_id", String(32), nullable=False, index=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("since", Date, nullable=False),  # the event's business date
+    Column("until", Date, nullable=True),  # the next status's business date; null while it is the last
+    Column("status", String(16), nullable=False),
+)
+"""A commitment's status from each business date on (follow-ups are never dated before the last one): the dashboard
+as of a day takes each commitment's row with since <= day < until, a range, not the latest of many rows (a
+commitment of an annulled meeting counts as withdrawn throughout)."""
+dashboard_due_dates = Table(
+    "dashboard_due_dates",
+    metadata,
+    Column("position", BigInteger, primary_key=True),  # made, or its due date revised
+    Column("commitment_id", String(32), nullable=False, index=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("since", Date, nullable=False),
+    Column("until", Date, nullable=True),  # the next revision's business date, in the log's order
+    Column("due_on", Date, nullable=False),
+    Column("quarter", String(7), nullable=False),  # of due_on
+)
+dashboard_problem_stages = Table(
+    "dashboard_problem_stages",
+    metadata,
+    Column("position", BigInteger, primary_key=True),  # reported, stage changed, assessed or reopened
+    Column("problem_id", String(32), nullable=False, index=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("since", Date, nullable=False),
+    Column("until", Date, nullable=True),  # stage changes are never dated before the stage they end
+    Column("quarter", String(7), nullable=False),  # of since
+    Column("stage", String(16), nullable=False),
+    Column("closed", Boolean, nullable=False),
+)
+"""A problem's stage from each business date on, and whether an assessment had closed it."""
+dashboard_plan_spans = Table(
+    "dashboard_plan_spans",
+    metadata,
+    Column("position", BigInteger, primary_key=True),  # of the PlanItemAdded event
+    Column("problem_id", String(32), nullable=False, index=True),
+    Column("commitment_id", String(32), nullable=False),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("weight", Integer, nullable=False),
+    Column("added_on", Date, nullable=False),
+    Column("removed_on", Date, nullable=True),
+)
+"""Each time a commitment was in a problem's plan: from the day it was added until the day it was removed."""
 
 
 dashboard_quarters = Table(

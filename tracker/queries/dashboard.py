@@ -3,14 +3,17 @@ the participation of women and young people, for all countries, a country, a reg
 down by the areas one level below (a district: by team), and per quarter by business date.
 
 Owns no table: it sums the `dashboard_` read model (tracker.projections.dashboard) with a fixed number of GROUP
-BY queries, whatever the number of teams. No text of any record is read: non-public items are only counted, and
-counts by problem category go through tracker.queries.disclosure.
+BY queries, whatever the number of teams. As of a past day, the same queries run over the read model's tables as
+they stood that day by business date, derived from its histories (tracker.queries.dashboard_as_of). No text of
+any record is read: non-public items are only counted, and counts by problem category go through
+tracker.queries.disclosure.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,14 +30,10 @@ from tracker.domain.values import (
 )
 from tracker.projections.dashboard_tables import (
     COUNTERS,
-    dashboard_commitments,
-    dashboard_funding,
-    dashboard_plan_items,
-    dashboard_problems,
-    dashboard_quarters,
     dashboard_teams,
 )
 from tracker.projections.team_directory import team_directory
+from tracker.queries.dashboard_as_of import NOW, Tables, tables_as_of
 from tracker.queries.disclosure import Count, Table, suppressed
 
 NO_REGION = "none"  # in a URL: the teams of a country whose region was written by hand, not yet chosen
@@ -127,6 +126,7 @@ class Quarter(Counts):
 @dataclass(frozen=True)
 class DashboardView:
     scope: Scope
+    as_of: date | None  # None: now
     total: Row
     rows: list[Row]
     stages: dict[str, int]  # the scope's problems by stage
@@ -152,20 +152,16 @@ class DashboardView:
         return list(by_source.items())
 
 
-def dashboard(conn: Connection, scope: Scope) -> DashboardView:
-    teams = dashboard_teams.c
+def dashboard(conn: Connection, scope: Scope, as_of: date | None = None) -> DashboardView:
+    """The scope's figures now, or as of a past day by business date (as known now: a late entry counts from the
+    day it is dated, and a commitment of an annulled meeting never counts)."""
+    in_scope = _in_scope(dashboard_teams.c, scope)
+    t = NOW if as_of is None else tables_as_of(as_of, in_scope)
+    teams = t.teams.c
     key = {"countries": teams.country, "regions": teams.region, "districts": teams.district, "teams": teams.team_id}[
         scope.level
     ]
-    where = [
-        column == value
-        for column, value in (
-            (teams.country, scope.country),
-            (teams.region, scope.region),
-            (teams.district, scope.district),
-        )
-        if value is not None
-    ]
+    where = _in_scope(teams, scope)
     rows: dict[str, Row] = {}
 
     def row(value: str) -> Row:
@@ -173,7 +169,7 @@ def dashboard(conn: Connection, scope: Scope) -> DashboardView:
 
     for value, count in conn.execute(select(key, func.count()).where(*where).group_by(key)):
         row(value).teams = count
-    if scope.district is not None and not rows:
+    if scope.district is not None and not rows and (as_of is None or not _district_exists(conn, scope)):
         raise UnknownArea(scope.district)
     if scope.level == "teams":
         names = select(team_directory.c.team_id, team_directory.c.name).where(team_directory.c.team_id.in_(list(rows)))
@@ -184,30 +180,44 @@ def dashboard(conn: Connection, scope: Scope) -> DashboardView:
     def quarter(value: str) -> Quarter:
         return quarters.setdefault(value, Quarter(value))
 
-    _counts(conn, key, where, row, quarter)
-    categories, stages, closed = _problems(conn, key, where, rows, quarter)
-    scope_progress = _progress(conn, key, where, row)
-    funding = _funding(conn, where, quarter)
+    _counts(conn, t, key, where, row, quarter)
+    categories, stages, closed = _problems(conn, t, key, where, rows, quarter)
+    scope_progress = _progress(conn, t, key, where, row)
+    funding = _funding(conn, t, where, quarter)
     ordered = sorted(rows.values(), key=lambda r: (r.name or r.key).casefold())
     total = Row("", teams=sum(r.teams for r in ordered), problems=categories.total, progress=scope_progress)
     for name in COUNTERS:
         setattr(total, name, sum(getattr(r, name) for r in ordered))
     return DashboardView(
-        scope, total, ordered, stages, closed, categories, funding, [quarters[q] for q in sorted(quarters)]
+        scope, as_of, total, ordered, stages, closed, categories, funding, [quarters[q] for q in sorted(quarters)]
     )
 
 
-def _scoped(query: Any, team_id: Any, where: list[Any]) -> Any:
-    return query.join(dashboard_teams, dashboard_teams.c.team_id == team_id).where(*where)
+def _in_scope(teams: Any, scope: Scope) -> list[Any]:
+    """The conditions on a teams table's columns that keep the scope's teams."""
+    areas = ((teams.country, scope.country), (teams.region, scope.region), (teams.district, scope.district))
+    return [column == value for column, value in areas if value is not None]
 
 
-def _counts(conn: Connection, key: Any, where: list[Any], row: Any, quarter: Any) -> None:
+def _district_exists(conn: Connection, scope: Scope) -> bool:
+    teams = dashboard_teams.c
+    query = select(func.count()).where(
+        teams.country == scope.country, teams.region == scope.region, teams.district == scope.district
+    )
+    return bool(conn.execute(query).scalar())
+
+
+def _scoped(query: Any, t: Tables, team_id: Any, where: list[Any]) -> Any:
+    return query.join(t.teams, t.teams.c.team_id == team_id).where(*where)
+
+
+def _counts(conn: Connection, t: Tables, key: Any, where: list[Any], row: Any, quarter: Any) -> None:
     """Meetings, the people at them, and commitments due, with an outcome and kept on time: summed from each
     team's counts per quarter, by area and by quarter."""
-    q = dashboard_quarters.c
+    q = t.quarters.c
     sums = [func.sum(q[name]) for name in COUNTERS]
     for group, by in ((key, row), (q.quarter, quarter)):
-        query = _scoped(select(group, *sums).select_from(dashboard_quarters), q.team_id, where).group_by(group)
+        query = _scoped(select(group, *sums).select_from(t.quarters), t, q.team_id, where).group_by(group)
         for value, *counts in conn.execute(query):
             target = by(value)
             for name, count in zip(COUNTERS, counts, strict=True):
@@ -215,11 +225,11 @@ def _counts(conn: Connection, key: Any, where: list[Any], row: Any, quarter: Any
 
 
 def _problems(
-    conn: Connection, key: Any, where: list[Any], rows: dict[str, Row], quarter: Any
+    conn: Connection, t: Tables, key: Any, where: list[Any], rows: dict[str, Row], quarter: Any
 ) -> tuple[Table, dict[str, int], int]:
-    p = dashboard_problems.c
+    p = t.problems.c
     query = _scoped(
-        select(key, p.category, p.stage, p.closed, func.count()).select_from(dashboard_problems), p.team_id, where
+        select(key, p.category, p.stage, p.closed, func.count()).select_from(t.problems), t, p.team_id, where
     )
     by_category: dict[tuple[Any, Any], int] = defaultdict(int)
     stages = dict.fromkeys(STAGES, 0)
@@ -232,17 +242,17 @@ def _problems(
     for value, problems in table.row_totals.items():
         rows[value].problems = problems
     for group, attribute in ((p.reported_quarter, "problems_reported"), (p.assessed_quarter, "problems_assessed")):
-        query = _scoped(select(group, func.count()).select_from(dashboard_problems), p.team_id, where)
+        query = _scoped(select(group, func.count()).select_from(t.problems), t, p.team_id, where)
         for value, count in conn.execute(query.where(group.is_not(None)).group_by(group)):
             setattr(quarter(value), attribute, count)
     return table, stages, closed
 
 
-def _progress(conn: Connection, key: Any, where: list[Any], row: Any) -> float | None:
+def _progress(conn: Connection, t: Tables, key: Any, where: list[Any], row: Any) -> float | None:
     """Each area's plan progress, and the scope's: the mean of its problems' progress (kept 1, partly kept 1/2,
     others 0, weighted per plan item; withdrawn ones left out; a problem whose plan has nothing that counts is left
     out). A team's problems roll up to the team, teams to their district, region and country alike."""
-    items, c = dashboard_plan_items.c, dashboard_commitments.c
+    items, c = t.plan_items.c, t.commitments.c
     score = case(
         (c.status == CommitmentStatus.KEPT.value, 1.0), (c.status == CommitmentStatus.PARTLY_KEPT.value, 0.5), else_=0.0
     )
@@ -252,13 +262,14 @@ def _progress(conn: Connection, key: Any, where: list[Any], row: Any) -> float |
             items.team_id,
             (func.sum(items.weight * score) / func.sum(items.weight)).label("progress"),
         )
-        .join(dashboard_commitments, c.commitment_id == items.commitment_id)
+        .join(t.commitments, c.commitment_id == items.commitment_id)
         .where(c.status != CommitmentStatus.WITHDRAWN.value)
         .group_by(items.problem_id, items.team_id)
         .subquery()
     )
     query = _scoped(
         select(key, func.avg(per_problem.c.progress), func.count(per_problem.c.progress)).select_from(per_problem),
+        t,
         per_problem.c.team_id,
         where,
     )
@@ -270,18 +281,16 @@ def _progress(conn: Connection, key: Any, where: list[Any], row: Any) -> float |
     return weighted / counted if counted else None  # the scope's: the mean over all its problems, not of its areas
 
 
-def _funding(conn: Connection, where: list[Any], quarter: Any) -> dict[tuple[str, str, str], Decimal]:
-    f = dashboard_funding.c
+def _funding(conn: Connection, t: Tables, where: list[Any], quarter: Any) -> dict[tuple[str, str, str], Decimal]:
+    f = t.funding.c
     query = _scoped(
-        select(f.source, f.currency, f.state, func.sum(f.minor_units)).select_from(dashboard_funding), f.team_id, where
+        select(f.source, f.currency, f.state, func.sum(f.minor_units)).select_from(t.funding), t, f.team_id, where
     )
     funding = {
         (source, currency, state): Decimal(int(units)).scaleb(-2)
         for source, currency, state, units in conn.execute(query.group_by(f.source, f.currency, f.state))
     }
-    query = _scoped(
-        select(f.quarter, f.currency, func.sum(f.minor_units)).select_from(dashboard_funding), f.team_id, where
-    )
+    query = _scoped(select(f.quarter, f.currency, func.sum(f.minor_units)).select_from(t.funding), t, f.team_id, where)
     for value, currency, units in conn.execute(
         query.where(f.state == FundingState.RECEIVED.value).group_by(f.quarter, f.currency)
     ):
