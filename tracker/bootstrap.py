@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 
 from tracker.access_log import AccessLog
 from tracker.application import Tracker
+from tracker.audit.checkpointer import Checkpointer
 from tracker.audit.signed_log import SignedLog
 from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
@@ -43,6 +44,7 @@ class Services:
     projections: ProjectionRunner
     signed_log: SignedLog
     stashed_forms: StashedForms
+    checkpointer: Checkpointer | None = None  # where this process keeps the read models: signs the head when due
 
     @property
     def reader(self) -> Reader:
@@ -107,19 +109,22 @@ def build_services(
         )
         drop_dead_connections_at_once(app.recorder)
         projections = ProjectionRunner(app, engine, all_projections())
-        signed_log = SignedLog(engine, settings.signing_key_file)
+        signed_log = SignedLog(engine, settings.signing_key_file, clock=clock)
         rate_limits.create_all(engine)  # counts shared by every worker (tracker.rate_limits)
         readiness.create_all(engine)  # /readyz's write probe (tracker.persistence.write_refused)
         stashed = StashedForms(engine, master_key.derive(b"tracker stashed forms"), clock)
     app.after_team_change.append(ReportCache(settings.report_cache_dir).forget_team)
+    checkpointer: Checkpointer | None = Checkpointer(signed_log)  # the projector's services call it in its loop
     if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":
         # A separate `tracker projector` applies the log: wait for it, so a user still sees their own write.
         app.after_save.append(lambda: _wait_for_projector(app, projections))
+        checkpointer = None  # the projector signs
     elif project_synchronously:
         app.after_save.append(projections.catch_up)
+        app.after_save.append(checkpointer)
         if projections.started_over:  # a new version of a read model: apply the log to it now, not at a next write
             projections.catch_up()
-    return Services(settings, engine, key_store, app, projections, signed_log, stashed)
+    return Services(settings, engine, key_store, app, projections, signed_log, stashed, checkpointer)
 
 
 PROJECTOR_WAIT = float(os.environ.get("TRACKER_PROJECTOR_WAIT") or 2)

@@ -70,6 +70,8 @@ def run_projector(
         while not should_stop():
             caught = services.projections.catch_up()
             read += caught
+            if services.checkpointer is not None:
+                services.checkpointer()  # signs the head once it has grown and the interval has passed
             if caught == 0 and exit_when_idle:
                 break
             if caught == 0:

@@ -112,11 +112,15 @@ def test_a_projector_killed_at_random_points_ends_identical_to_a_clean_rebuild(u
     assert killed_and_restarted == clean_rebuild(unprojected)
 
 
-def test_two_projectors_at_once_apply_every_event_once(unprojected, settings, master_key):
+def test_two_projectors_at_once_apply_every_event_once_and_sign_the_head_in_turn(unprojected, settings, master_key):
     first, second = projector(settings, master_key), projector(settings, master_key)
     for process in (first, second):
         assert process.wait(timeout=240) == 0, process.stderr.read().decode()
+        assert b"could not sign" not in process.stderr.read()
     both = all_rows(unprojected)
+    # the head they reached is signed (once: the second finds it signed), with no manual step
+    checkpoints = unprojected.signed_log.checkpoints()
+    assert [c.size for c in checkpoints] == [unprojected.signed_log.head()[0]]
     assert both == clean_rebuild(unprojected)
 
 

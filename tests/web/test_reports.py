@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.story import BY
+from tests.story import BY, add_member
 from tracker.documents import report as reports
 from tracker.documents.report import ReportCache, layout_fingerprint
 from tracker.web import create_app
@@ -201,15 +201,28 @@ def test_member_ledger_pages_show_public_commitments_only(web, told):
     assert "Бакыт Токтогулов" in html and "Ата-энелер" not in html and "and 1 not public" in html
 
 
-def test_every_report_states_the_checkpoint_it_was_built_at_and_the_log_key(web, services, told):
+def test_a_report_names_the_first_checkpoint_that_covers_it_so_it_changes_once(web, services, told):
+    client = web.test_client()
+    url = f"/teams/{told.a.team_id}/report"
+    # given a team's record written after the log's first checkpoint (signed at once, at the first write)
+    assert services.signed_log.latest().size < services.app.recorder.max_notification_id()
+    before = client.get(f"{url}.json").json["built_from"]
+    assert before["checkpoint_size"] is None and before["events"] > services.signed_log.latest().size
+    assert "No signed checkpoint covers these events yet." in " ".join(pdf_text(client.get(f"{url}.pdf").data).split())
+    # when a checkpoint is signed over it
     checkpoint = services.signed_log.sign_head()
-    fingerprint = services.signed_log.key.fingerprint
-    text = " ".join(pdf_text(web.test_client().get(f"/teams/{told.a.team_id}/report.pdf").data).split())
-    assert fingerprint in text
-    assert f"Latest signed checkpoint: {checkpoint.size} events" in text
-    report = web.test_client().get(f"/teams/{told.a.team_id}/report.json").json
-    assert report["built_from"]["checkpoint_size"] == checkpoint.size
-    assert report["built_from"]["events"] == checkpoint.size
+    # then every form of the report names it, and the log's key
+    text = " ".join(pdf_text(client.get(f"{url}.pdf").data).split())
+    assert f"Covered by the signed checkpoint of {checkpoint.size} events" in text
+    assert services.signed_log.key.fingerprint in text
+    covered = client.get(f"{url}.json").json["built_from"]
+    assert covered == before | {"checkpoint_size": checkpoint.size, "checkpoint_root": covered["checkpoint_root"]}
+    # and when the log grows elsewhere and later checkpoints are signed, it still names that one: not rendered again
+    rendered = client.get(url).get_data(as_text=True)
+    add_member(services.app, told.b_team, "Жаңы мүчө", "youth_committee", "female", "18_29")
+    assert services.signed_log.sign_head().size > checkpoint.size
+    assert client.get(f"{url}.json").json["built_from"] == covered
+    assert client.get(url).get_data(as_text=True) == rendered
 
 
 def test_a_change_of_visibility_forgets_the_team_s_rendered_reports_and_renders_are_the_owner_s_only(web, told):

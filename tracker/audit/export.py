@@ -62,6 +62,11 @@ def import_log(services: Services, lines: Iterator[str], key: NoteKey | None = N
     if header.get("format") != FORMAT:
         raise AuditError("not a Partnership Tracker log export")
     key = key or NoteKey.parse(header["verifier_key"])
+    with services.signed_log.importing():  # no process signs the log while it is imported
+        return _import(services, lines, key)
+
+
+def _import(services: Services, lines: Iterator[str], key: NoteKey) -> tuple[int, bytes]:
     notes: list[str] = []
     batch: list[StoredEvent] = []
     expected = 0

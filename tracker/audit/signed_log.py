@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Connection, Engine, LargeBinary, MetaData, String, Table, Text, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    select,
+)
 
 from tracker.audit.errors import AuditError
 from tracker.audit.merkle import ProofError, consistency_proof, inclusion_proof, verify_consistency
@@ -27,6 +43,15 @@ signed_checkpoints = Table(
     Column("key_name", String(200), nullable=False),
     Column("signed_at", UTCDateTime(), nullable=False),
 )
+log_imports = Table(
+    "log_imports",
+    metadata,
+    Column("import_id", Integer, primary_key=True),
+    Column("started_at", UTCDateTime(), nullable=False),
+)
+"""An import under way (tracker.audit.export.import_log): nothing is signed while a row is here, so the imported
+log keeps the checkpoints it came with."""
+SIGNING_LOCK = 0x7472_6163_6B65_72  # PostgreSQL advisory lock: one signer at a time, across processes
 
 
 def default_origin() -> str:
@@ -36,11 +61,23 @@ def default_origin() -> str:
 class SignedLog:
     """The tree's head, proofs from stored nodes, and the checkpoints this server signed."""
 
-    def __init__(self, engine: Engine, signing_key_file: Path, origin: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        signing_key_file: Path,
+        origin: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.engine = engine
         self.signing_key_file = signing_key_file
         self.origin = origin or default_origin()
+        self.clock = clock or (lambda: datetime.now(UTC))
         metadata.create_all(engine)
+
+    @property
+    def can_sign(self) -> bool:
+        """False where there is no signing key: an auditor's mirror, or a copy for reading only."""
+        return self.signing_key_file.exists()
 
     @property
     def key(self) -> NoteKey:
@@ -59,22 +96,61 @@ class SignedLog:
         """Sign the current head, never one inconsistent with the last checkpoint signed (checked by proof)."""
         private = load_signing_key(self.signing_key_file)
         with write_transaction(self.engine) as conn:
+            _one_signer(conn)
             size = tree_size(conn)
             root = root_at(conn, size)
             last = _latest(conn)
             if last is not None and last.size == size and last.root == root:
                 return Checkpoint(self.origin, size, root, last.note)
-            if last is not None:
-                try:
-                    proof = consistency_proof(last.size, size, subtree_reader(conn))
-                    verify_consistency(last.size, size, last.root, root, proof)
-                except ProofError as error:
-                    raise AuditError(f"the log is not consistent with checkpoint {last.size}: {error}") from None
-            checkpoint = Checkpoint(
-                self.origin, size, root, sign_note(checkpoint_body(self.origin, size, root), self.origin, private)
-            )
-            _insert(conn, checkpoint, self.origin)
+            return self._sign(conn, private, size, root, last)
+
+    def sign_if_due(self, interval: timedelta) -> tuple[Checkpoint | None, datetime | None]:
+        """Sign the head if the log has grown since the last checkpoint and `interval` has passed since it was
+        signed (at once for the first); never while the tree is smaller than the last checkpoint (a rebuild in
+        progress) or an import is under way. Returns the checkpoint signed, if any, and when the latest was."""
+        with self.engine.connect() as conn:  # most calls end here, reading two rows, without the write lock
+            due, signed_at = _due(conn, self.clock(), interval)
+        if not due:
+            return None, signed_at
+        private = load_signing_key(self.signing_key_file)
+        with write_transaction(self.engine) as conn:
+            _one_signer(conn)
+            due, signed_at = _due(conn, self.clock(), interval)  # again, under the lock: another may have signed
+            if not due:
+                return None, signed_at
+            size = tree_size(conn)
+            checkpoint = self._sign(conn, private, size, root_at(conn, size), _latest(conn))
+        return checkpoint, self.clock()
+
+    def _sign(self, conn: Connection, private: Any, size: int, root: bytes, last: Any) -> Checkpoint:
+        if last is not None:
+            try:
+                proof = consistency_proof(last.size, size, subtree_reader(conn))
+                verify_consistency(last.size, size, last.root, root, proof)
+            except ProofError as error:
+                raise AuditError(f"the log is not consistent with checkpoint {last.size}: {error}") from None
+        checkpoint = Checkpoint(
+            self.origin, size, root, sign_note(checkpoint_body(self.origin, size, root), self.origin, private)
+        )
+        _insert(conn, checkpoint, self.origin, self.clock())
         return checkpoint
+
+    def covering(self, events: int) -> Any:
+        """The first checkpoint that covers the log's first `events` events (its size at least that), or None."""
+        with self.engine.connect() as conn:
+            query = select(signed_checkpoints).where(signed_checkpoints.c.size >= events)
+            return conn.execute(query.order_by(signed_checkpoints.c.size).limit(1)).first()
+
+    @contextmanager
+    def importing(self) -> Iterator[None]:
+        """While an import runs: no process signs (the imported checkpoints are kept as they are)."""
+        with write_transaction(self.engine) as conn:
+            import_id = conn.execute(log_imports.insert().values(started_at=self.clock())).inserted_primary_key[0]
+        try:
+            yield
+        finally:
+            with write_transaction(self.engine) as conn:
+                conn.execute(delete(log_imports).where(log_imports.c.import_id == import_id))
 
     def keep(self, notes: list[str], key: NoteKey) -> None:
         """Store checkpoints signed elsewhere (an imported log's), each opened with the key, unless one of its size
@@ -84,7 +160,7 @@ class SignedLog:
             for note in notes:
                 checkpoint = open_checkpoint(note, key)
                 if checkpoint.size not in known:
-                    _insert(conn, checkpoint, key.name)
+                    _insert(conn, checkpoint, key.name, self.clock())
 
     def inclusion(self, index: int, size: int) -> list[bytes]:
         with self.engine.connect() as conn:
@@ -119,7 +195,24 @@ def _latest(conn: Connection) -> Any:
     return conn.execute(select(signed_checkpoints).order_by(signed_checkpoints.c.size.desc()).limit(1)).first()
 
 
-def _insert(conn: Connection, checkpoint: Checkpoint, key_name: str) -> None:
+def _one_signer(conn: Connection) -> None:
+    """Signers take turns (SQLite: the write lock taken at BEGIN; PostgreSQL: an advisory lock to the end of the
+    transaction), so checkpoints are signed in order of size."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SIGNING_LOCK})")
+
+
+def _due(conn: Connection, now: datetime, interval: timedelta) -> tuple[bool, datetime | None]:
+    last = _latest(conn)
+    if conn.execute(select(func.count()).select_from(log_imports)).scalar():
+        return False, last.signed_at if last else None
+    size = tree_size(conn)
+    if last is None:
+        return size > 0, None
+    return size > last.size and now - last.signed_at >= interval, last.signed_at
+
+
+def _insert(conn: Connection, checkpoint: Checkpoint, key_name: str, signed_at: datetime | None = None) -> None:
     conn.execute(
         signed_checkpoints.insert(),
         {
@@ -127,6 +220,6 @@ def _insert(conn: Connection, checkpoint: Checkpoint, key_name: str) -> None:
             "root": checkpoint.root,
             "note": checkpoint.note,
             "key_name": key_name,
-            "signed_at": datetime.now(UTC),
+            "signed_at": signed_at or datetime.now(UTC),
         },
     )

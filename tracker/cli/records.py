@@ -13,7 +13,7 @@ from tracker.cli.context import cli_user, opened_services
 from tracker.documents.report import render_pdf
 from tracker.domain.errors import InvalidValue
 from tracker.domain.values import ErasureReason
-from tracker.queries.public_report import provenance, public_report, report_period
+from tracker.queries.public_report import provenance, public_report, report_period, team_position
 
 
 @click.command()
@@ -48,7 +48,7 @@ def report(team: str, as_of: Any, start: Any, end: Any, language: str, variant: 
         )
         if period is None:
             raise InvalidValue("from", "the period's start is after its end")
-        with services.record_as_of(team_id, asked) as (conn, known_at):
+        with services.record_as_of(team_id, asked) as (conn, known_at), services.engine.connect() as conn_now:
             opened = public_report(
                 conn,
                 services.reader,
@@ -57,7 +57,7 @@ def report(team: str, as_of: Any, start: Any, end: Any, language: str, variant: 
                 known_at,
                 period,
                 page="cli:report",
-                provenance=provenance(services.signed_log, known_at),
+                provenance=provenance(services.signed_log, team_position(conn_now, team_id, known_at)),
             )
         if opened is None:
             raise InvalidValue("team", f"no report for {team}")

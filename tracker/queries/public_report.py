@@ -84,12 +84,14 @@ def team_position(conn: Connection, team_id: UUID, known_at: int) -> int:
 
 
 def provenance(signed_log: Any, known_at: int) -> dict[str, Any]:
-    """What a report was built from: how many events of the log, the latest signed checkpoint, the log's key."""
+    """What a report was built from: the log's first events up to `known_at` (how many), the first signed
+    checkpoint that covers them (None until one does: so a report changes once when it is covered, not at every
+    checkpoint), and the log's key."""
     try:
         events = signed_log.leaf_index_of(known_at) + 1 if known_at else 0
     except AuditError:
         events = None
-    latest = signed_log.latest()
+    latest = signed_log.covering(events) if events else None
     try:
         fingerprint = signed_log.key.fingerprint
     except AuditError:

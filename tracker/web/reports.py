@@ -140,7 +140,7 @@ def _opened(team_id: UUID, use_query: bool = True) -> OpenedReport:
             known_at,
             period,
             page=request.path,
-            provenance=provenance(services().signed_log, known_at),
+            provenance=provenance(services().signed_log, _team_position(team_id, known_at)),
         )
     if opened is None:
         abort(404)
@@ -149,11 +149,16 @@ def _opened(team_id: UUID, use_query: bool = True) -> OpenedReport:
 
 def _depends_on(team_id: UUID, period: tuple[date, date], as_of: date) -> tuple[Any, ...]:
     """What a rendered report depends on: a change in any of it is a new render (ReportCache)."""
-    with services().engine.connect() as conn:
-        position = team_position(conn, team_id, services().projections.position("event_index"))
-    latest = services().signed_log.latest()
+    position = _team_position(team_id, services().projections.position("event_index"))
+    covered = provenance(services().signed_log, position)["checkpoint_size"]  # changes once: when first covered
     folded = bool(request.args.get("as_of"))  # an as-of view, with its own provenance, even for today
-    return team_id.hex, period, as_of, folded, _language(), position, latest.size if latest else None
+    return team_id.hex, period, as_of, folded, _language(), position, covered
+
+
+def _team_position(team_id: UUID, known_at: int) -> int:
+    """The log position of the team's latest event known at `known_at`: the report is built from the log up to it."""
+    with services().engine.connect() as conn:
+        return team_position(conn, team_id, known_at)
 
 
 def _cache() -> ReportCache:
