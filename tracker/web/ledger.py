@@ -1,14 +1,19 @@
-"""The ledger blueprint: the signed head of the log and its proofs, for anyone to check (RFC 6962, C2SP)."""
+"""The ledger blueprint: the signed head of the log, its proofs and its hash tiles, for anyone to check (RFC 6962,
+C2SP tlog-checkpoint and tlog-tiles); the stored events themselves for auditors of every team only."""
 
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
 from flask_babel import gettext
 
+from tracker.audit.export import events_page
 from tracker.audit.merkle import ProofError
+from tracker.audit.tiles import NoSuchTile, parse_tile, tile_bytes
+from tracker.web.problems import problem
 from tracker.web.services import services
 
 blueprint = Blueprint("ledger", __name__, url_prefix="/ledger")
@@ -58,6 +63,45 @@ def consistency() -> Response:
     except ProofError as error:
         abort(400, str(error))
     return jsonify(**{"from": old, "to": new, "proof": [base64.b64encode(h).decode() for h in proof]})
+
+
+@blueprint.get("/tile/<level>/<path:rest>")
+def tile(level: str, rest: str) -> Response:
+    """A hash tile (C2SP tlog-tiles): a full one never changes, nor does a partial one of a given width."""
+    try:
+        wanted = parse_tile(level, rest)
+        with services().engine.connect() as conn:
+            body = tile_bytes(conn, wanted)
+    except NoSuchTile:
+        abort(404, gettext("The tree has no such tile yet."))
+    cache = "public, max-age=31536000, immutable" if wanted.full else "public, max-age=60"
+    return Response(body, mimetype="application/octet-stream", headers={"Cache-Control": cache})
+
+
+EVENTS_PAGE = 1000
+
+
+@blueprint.get("/events")
+def events() -> Response:
+    """The stored events from leaf `start`, in the export format, one JSON line each: for auditors of every team,
+    with a bearer token (a leaf may be any team's, and its metadata is not for the public)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user_id = services().app.credentials.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user_id is None:
+        detail = gettext("Send an auditor's bearer token: Authorization: Bearer <token>.")
+        return problem(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+    if not services().app.viewer_for(services().app.user(user_id)).auditor_of_all_teams:
+        return problem(403, detail=gettext("Only an auditor of every team reads the stored events."))
+    try:
+        start, limit = int(request.args.get("start", "")), int(request.args.get("limit", EVENTS_PAGE))
+    except ValueError:
+        start, limit = -1, 0
+    if start < 0 or not 1 <= limit <= EVENTS_PAGE:
+        detail = gettext("start is a leaf index (0 or more) and limit a number from 1 to %(most)d.", most=EVENTS_PAGE)
+        return problem(400, detail=detail, field="start")
+    lines = "".join(json.dumps(line) + "\n" for line in events_page(services(), start, limit))
+    return Response(lines, mimetype="application/x-ndjson", headers={"Cache-Control": "private, no-store"})
 
 
 def _latest() -> Any:
