@@ -198,3 +198,47 @@ def test_every_operation_declares_its_problems_in_the_openapi_document(api):
             if method == "parameters":
                 continue
             assert operation["responses"]["default"] == {"$ref": "#/components/responses/DEFAULT_ERROR"}, (method, path)
+
+
+def test_the_api_report_names_the_new_owner_after_a_hand_over_and_marks_a_late_follow_up(api, world, services):
+    from datetime import date
+
+    from tests.story import BY
+
+    app, story = services.app, world.a
+    lamps, install, _parents = story.meeting.commitment_ids
+    # given a commitment handed over from a body to a member on the day, and a follow-up recorded ten years late
+    today = app.today_for(story.team_id)
+    app.hand_over(install, owner_member_id=story.youth, on=today, reason="Жаштар алды", by=BY)
+    app.report_follow_up(lamps, on=date(2015, 4, 9), status="in_progress", note="Сурады", by=BY)
+    # when anyone reads the team's report through the API
+    report = api.get(f"/api/v1/teams/{story.team_id}/report").json
+    by_id = {c["id"]: c for c in report["commitments"]}
+    handed, followed = by_id[str(install)], by_id[str(lamps)]
+    # then the new owner is named as publicly shown, and the hand-over is on time with both its dates
+    assert handed["owner"] == "Азамат Өмүрбеков" and handed["owner_member_id"] == str(story.youth)
+    (hand_over,) = [e for e in handed["history"] if e["event"] == "handed_over"]
+    recorded = hand_over["recorded_on"]  # the log's time of recording (the wall clock), in the team's zone
+    assert hand_over == {
+        "on": today.isoformat(),
+        "recorded_on": recorded,
+        "late": recorded > today.isoformat(),  # recorded after the report's day (the test's clock stands still)
+        "correction": False,
+        "event": "handed_over",
+        "status": None,
+        "due_on": None,
+        "owner": "Азамат Өмүрбеков",
+    }
+    # and the follow-up is marked late, with the day it is about and the day it was recorded
+    (late,) = [e for e in followed["history"] if e["event"] == "follow_up_reported"]
+    assert (late["on"], late["recorded_on"], late["late"], late["status"]) == (
+        "2015-04-09",
+        recorded,
+        True,
+        "in_progress",
+    )
+    assert followed["made_on"] == "2015-03-12" and followed["late"] is True and followed["recorded_on"] <= recorded
+    # as report.json says too
+    document = api.get(f"/teams/{story.team_id}/report.json").json
+    assert {c["reference"]: c["owner"] for c in document["commitments"]}[handed["reference"]] == handed["owner"]
+    assert [c for c in document["commitments"] if c["id"] == str(lamps)][0]["history"][-1]["late"] is True

@@ -10,13 +10,16 @@ import functools
 import hashlib
 import io
 import os
+import re
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from tracker.documents.templates import STATIC, TEMPLATES, TRANSLATIONS, render
+from tracker.queries.commitments import CommitmentLine
 from tracker.queries.public_report import OpenedReport
 
 PDF_VARIANTS = {"a": "pdf/a-3b", "ua": "pdf/ua-1"}
@@ -76,20 +79,58 @@ def json_of(opened: OpenedReport) -> dict[str, Any]:
         "built_from": opened.provenance,
         "summary": report.record.public_summary,
         "non_public": {"count": report.record.non_public_summary["made"], "summary": report.record.non_public_summary},
-        "commitments": [
-            {
-                "reference": line.reference,
-                "description": line.description.value,
-                "owner": line.owner,
-                "made_on": line.row.made_on.isoformat(),
-                "due_on": line.row.due_on.isoformat(),
-                "status": line.status,
-                "overdue": line.overdue,
-                "erased": line.row.erased,
-            }
-            for line in opened.lines
-        ],
+        "commitments": [_iso(public_commitment(opened, line)) for line in opened.lines],
     }
+
+
+def public_commitment(opened: OpenedReport, line: CommitmentLine) -> dict[str, Any]:
+    """A public commitment as the report's page shows it: its owner as publicly shown (name, initials or the body,
+    after any hand-over), when it was made and recorded (a late entry marked), and each later entry with both its
+    dates, late entries and corrections marked. Dates as dates."""
+    report, row = opened.report, line.row
+    return {
+        "id": str(line.id),
+        "reference": line.reference,
+        "description": line.description.value,
+        "owner": line.owner,
+        "made_on": row.made_on,
+        "recorded_on": report.recorded_on(row.recorded_at),
+        "late": report.recorded_late(row.made_on, row.recorded_at),
+        "due_on": row.due_on,
+        "original_due_on": row.original_due_on,
+        "status": line.status,
+        "overdue": line.overdue,
+        "erased": row.erased,
+        "history": [_entry(opened, entry) for entry in report.history.get(row.commitment_id, [])],
+    }
+
+
+def _entry(opened: OpenedReport, entry: Any) -> dict[str, Any]:
+    report = opened.report
+    event = re.sub(r"(?<!^)(?=[A-Z])", "_", entry.event_type.rsplit(".", 1)[-1]).lower()  # follow_up_reported
+    found = {
+        "on": entry.business_date,
+        "recorded_on": report.recorded_on(entry.recorded_at),
+        "late": report.recorded_late(entry.business_date, entry.recorded_at),
+        "correction": bool(entry.is_correction),
+        "event": event,
+        "status": entry.status,
+        "due_on": entry.due_on,
+    }
+    if entry.owner_member_id:  # handed over to a member: their name as publicly shown
+        found["owner"] = opened.member_names.get(entry.owner_member_id)
+    return found
+
+
+def _iso(value: Any) -> Any:
+    """Dates as ISO text, in dicts and lists, for JSON."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _iso(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_iso(item) for item in value]
+    return value
 
 
 def render_body(opened: OpenedReport, language: str, member_url: Callable[[str, str], str] | None = None) -> str:

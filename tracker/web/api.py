@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 from tracker.application.drafts import CommitmentDraft, DecisionDraft
-from tracker.domain.access import PUBLIC
+from tracker.documents.report import public_commitment
 from tracker.domain.errors import (
     ConcurrentEditConflict,
     DomainError,
@@ -23,11 +23,10 @@ from tracker.domain.errors import (
     NotFound,
     TeamCodeTaken,
 )
-from tracker.queries.commitments import CommitmentLine, commitment_lines, find_commitment
+from tracker.queries.commitments import CommitmentLine, find_commitment
 from tracker.queries.member_ledger import member_team, public_ledger
-from tracker.queries.public_record import public_commitments
-from tracker.queries.public_report import provenance
-from tracker.queries.teams import find_team, member_names, public_members
+from tracker.queries.public_report import provenance, public_report
+from tracker.queries.teams import find_team, public_members
 from tracker.web.api_schemas import (
     AsOfQuery,
     DueDateIn,
@@ -305,18 +304,19 @@ class TeamReport(MethodView):
         team = _existing_team(team_id)
         as_of = query.get("as_of") or services().app.today_for(team)
         with services().record_as_of(team_id, query.get("as_of")) as (conn, known_at):
-            record = public_commitments(conn, team_id.hex, as_of)
-            code = _team_row(conn, team_id).code
-            names = member_names(conn, team_id, public=True)
-            reader, page = services().reader, request.path
-            lines = commitment_lines(reader, PUBLIC, page, team_id, code, record.public, as_of, names)
+            opened = public_report(
+                conn, services().reader, team_id, as_of, known_at, None, page=request.path, provenance={}
+            )
+        if opened is None:
+            abort(404, message=f"team {team_id} had not been registered by {as_of}")
+        record = opened.report.record
         return {
             "team_id": team_id,
             "as_of": as_of,
             "known_at": provenance(services().signed_log, known_at)["events"] or 0,
             "summary": record.public_summary,
             "non_public": {"count": record.non_public_summary["made"], "summary": record.non_public_summary},
-            "commitments": [_commitment_out(line) for line in lines],
+            "commitments": [public_commitment(opened, line) | _commitment_out(line) for line in opened.lines],
         }
 
 

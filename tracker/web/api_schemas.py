@@ -139,17 +139,33 @@ class TeamOut(ma.Schema):
 Summary = ma.Schema.from_dict({name: ma.fields.Integer(required=True) for name in (*OUTCOMES, "made")}, name="Summary")
 
 
+class EntryOut(ma.Schema):
+    on = ma.fields.Date(required=True, metadata={"description": "business date: when it happened"})
+    recorded_on = ma.fields.Date(required=True, metadata={"description": "when it was recorded (team's local date)"})
+    late = ma.fields.Boolean(required=True, metadata={"description": "a late entry, as the report's page marks it"})
+    correction = ma.fields.Boolean(required=True)
+    event = ma.fields.String(required=True, metadata={"description": "follow_up_reported, due_date_revised, ..."})
+    status = ma.fields.String(allow_none=True)
+    due_on = ma.fields.Date(allow_none=True)
+    owner = ma.fields.String(allow_none=True, metadata={"description": "handed over to: as publicly shown"})
+
+
 class CommitmentOut(ma.Schema):
     id = ma.fields.UUID(required=True)
     reference = ma.fields.String(required=True)
     description = ma.fields.String(allow_none=True, metadata={"description": "null when erased"})
+    owner = ma.fields.String(metadata={"description": "as publicly shown: name, initials or the body (reports)"})
     owner_member_id = ma.fields.UUID(allow_none=True)
     owner_body = ma.fields.String(allow_none=True)
     made_on = ma.fields.Date(required=True)
+    recorded_on = ma.fields.Date(metadata={"description": "when it was recorded (reports)"})
+    late = ma.fields.Boolean(metadata={"description": "recorded late (reports)"})
     due_on = ma.fields.Date(required=True)
+    original_due_on = ma.fields.Date(metadata={"description": "before any revision (reports)"})
     status = ma.fields.String(required=True)
     overdue = ma.fields.Boolean(required=True)
     erased = ma.fields.Boolean(required=True)
+    history = ma.fields.List(ma.fields.Nested(EntryOut), metadata={"description": "later entries (reports)"})
 
 
 class NonPublicOut(ma.Schema):
