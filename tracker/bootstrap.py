@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine
 from tracker.access_log import AccessLog
 from tracker.application import Tracker
 from tracker.audit.checkpointer import Checkpointer
+from tracker.audit.cosigning import Cosigning, witnesses_from_env
 from tracker.audit.signed_log import SignedLog
 from tracker.confidentiality import KeyStore, MasterKey, Sealer
 from tracker.config import Settings
@@ -114,7 +115,8 @@ def build_services(
         readiness.create_all(engine)  # /readyz's write probe (tracker.persistence.write_refused)
         stashed = StashedForms(engine, master_key.derive(b"tracker stashed forms"), clock)
     app.after_team_change.append(ReportCache(settings.report_cache_dir).forget_team)
-    checkpointer: Checkpointer | None = Checkpointer(signed_log)  # the projector's services call it in its loop
+    cosigning = Cosigning(signed_log, witnesses_from_env())
+    checkpointer: Checkpointer | None = Checkpointer(signed_log, cosigning=cosigning)  # the projector calls it too
     if project_synchronously and os.environ.get("TRACKER_PROJECTIONS", "inline") == "projector":
         # A separate `tracker projector` applies the log: wait for it, so a user still sees their own write.
         app.after_save.append(lambda: _wait_for_projector(app, projections))

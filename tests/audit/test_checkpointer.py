@@ -146,4 +146,3 @@ def test_concurrent_writers_sign_in_order_with_no_error(services, clock, caplog)
     assert failures == [] and "could not sign" not in caplog.text
     assert sizes(services)[-1] == services.signed_log.head()[0]
     assert_each_consistent_with_the_last(services)
-

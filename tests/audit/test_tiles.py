@@ -109,7 +109,8 @@ def test_tiles_the_tree_does_not_have_and_malformed_paths_are_not_found(services
 
 
 def bearer(services, username, role, team_id=None):
-    user = services.app.register_user(username=username, display_name=username, password="Тоо-Суу 2015 жылдыз", by="test")
+    password = "Тоо-Суу 2015 жылдыз"
+    user = services.app.register_user(username=username, display_name=username, password=password, by="test")
     services.app.grant_role(user, role=role, team_id=team_id, by="test")
     return {"Authorization": f"Bearer {services.app.credentials.create_token(user)}"}
 

@@ -241,4 +241,4 @@ def test_the_api_report_names_the_new_owner_after_a_hand_over_and_marks_a_late_f
     # as report.json says too
     document = api.get(f"/teams/{story.team_id}/report.json").json
     assert {c["reference"]: c["owner"] for c in document["commitments"]}[handed["reference"]] == handed["owner"]
-    assert [c for c in document["commitments"] if c["id"] == str(lamps)][0]["history"][-1]["late"] is True
+    assert next(c for c in document["commitments"] if c["id"] == str(lamps))["history"][-1]["late"] is True

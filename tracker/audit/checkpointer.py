@@ -15,6 +15,7 @@ import logging
 import os
 from datetime import datetime, timedelta
 
+from tracker.audit.cosigning import Cosigning
 from tracker.audit.notes import Checkpoint
 from tracker.audit.signed_log import SignedLog
 
@@ -31,9 +32,12 @@ def interval_from_env() -> timedelta:
 
 
 class Checkpointer:
-    def __init__(self, signed_log: SignedLog, interval: timedelta | None = None) -> None:
+    def __init__(
+        self, signed_log: SignedLog, interval: timedelta | None = None, cosigning: Cosigning | None = None
+    ) -> None:
         self.signed_log = signed_log
         self.interval = interval_from_env() if interval is None else interval
+        self.cosigning = cosigning  # asks the configured witnesses to cosign each new checkpoint, in the background
         self._latest_signed_at: datetime | None = None  # remembered: until the interval has passed, no query
 
     def __call__(self) -> Checkpoint | None:
@@ -49,4 +53,6 @@ class Checkpointer:
             return None
         if checkpoint is not None:
             log.info("signed checkpoint", extra={"size": checkpoint.size})
+            if self.cosigning is not None:
+                self.cosigning.in_background(checkpoint)
         return checkpoint

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
 
+from tracker.audit.cosign import CosignerKey, check_quorum
 from tracker.audit.errors import AuditError
 from tracker.audit.merkle import ProofError, leaf_hash, verify_inclusion
 from tracker.audit.notes import Checkpoint, NoteKey, open_checkpoint
@@ -41,7 +43,7 @@ def prove_aggregate(signed_log: SignedLog, app: Any, aggregate_id: Any) -> dict[
     return {
         "format": PROOF_FORMAT,
         "record": str(aggregate_id),
-        "checkpoint": checkpoint.note,
+        "checkpoint": signed_log.served_note(checkpoint),  # with the witnesses' cosignatures received so far
         "events": [
             {
                 "leaf_index": leaves[record.originator_version],
@@ -59,12 +61,16 @@ def prove_aggregate(signed_log: SignedLog, app: Any, aggregate_id: Any) -> dict[
     }
 
 
-def check_proof(document: dict[str, Any], key: NoteKey) -> Checkpoint:
-    """Verify a proof file offline: the checkpoint's signature with the pinned key, then every event's leaf,
-    rebuilt from its stored bytes, up to the checkpoint's root. No database, no trust in the sender."""
+def check_proof(
+    document: dict[str, Any], key: NoteKey, witnesses: Sequence[CosignerKey] = (), quorum: int = 0
+) -> Checkpoint:
+    """Verify a proof file offline: the checkpoint's signature with the pinned key, at least `quorum` cosignatures
+    by the given witnesses, then every event's leaf, rebuilt from its stored bytes, up to the checkpoint's root.
+    No database, no trust in the sender."""
     if document.get("format") != PROOF_FORMAT:
         raise AuditError("not a Partnership Tracker proof file")
     checkpoint = open_checkpoint(document["checkpoint"], key)
+    check_quorum(document["checkpoint"], list(witnesses), quorum)
     for event in document["events"]:
         leaf = leaf_hash(
             leaf_bytes(

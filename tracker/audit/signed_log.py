@@ -51,6 +51,20 @@ log_imports = Table(
 )
 """An import under way (tracker.audit.export.import_log): nothing is signed while a row is here, so the imported
 log keeps the checkpoints it came with."""
+checkpoint_cosignatures = Table(
+    "checkpoint_cosignatures",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),  # the checkpoint's
+    Column("witness", String(200), primary_key=True),
+    Column("line", Text, nullable=False),  # the signed-note line the witness answered
+    Column("received_at", UTCDateTime(), nullable=False),
+)
+witness_sizes = Table(
+    "witness_sizes",
+    metadata,
+    Column("witness", String(200), primary_key=True),
+    Column("size", BigInteger, nullable=False),  # the size of the last checkpoint it cosigned, as far as we know
+)
 SIGNING_LOCK = 0x7472_6163_6B65_72  # PostgreSQL advisory lock: one signer at a time, across processes
 
 
@@ -134,6 +148,43 @@ class SignedLog:
         )
         _insert(conn, checkpoint, self.origin, self.clock())
         return checkpoint
+
+    def served_note(self, checkpoint: Any) -> str:
+        """A stored checkpoint's note with the witnesses' cosignatures received for it appended."""
+        with self.engine.connect() as conn:
+            lines = conn.execute(
+                select(checkpoint_cosignatures.c.line)
+                .where(checkpoint_cosignatures.c.size == checkpoint.size)
+                .order_by(checkpoint_cosignatures.c.witness)
+            ).scalars()
+            return checkpoint.note + "".join(lines)
+
+    def keep_cosignature(self, size: int, witness: str, line: str) -> None:
+        with write_transaction(self.engine) as conn:
+            conn.execute(
+                delete(checkpoint_cosignatures).where(
+                    checkpoint_cosignatures.c.size == size, checkpoint_cosignatures.c.witness == witness
+                )
+            )
+            values = {"size": size, "witness": witness, "line": line, "received_at": self.clock()}
+            conn.execute(checkpoint_cosignatures.insert().values(values))
+            self._witness_at(conn, witness, size)
+
+    def witness_size(self, witness: str) -> int:
+        """The size of the last checkpoint the witness cosigned, as far as this log knows (0: none)."""
+        with self.engine.connect() as conn:
+            size = conn.execute(select(witness_sizes.c.size).where(witness_sizes.c.witness == witness)).scalar()
+            return int(size or 0)
+
+    def witness_said(self, witness: str, size: int) -> None:
+        """What a witness answered with a 409: the size it knows."""
+        with write_transaction(self.engine) as conn:
+            self._witness_at(conn, witness, size)
+
+    @staticmethod
+    def _witness_at(conn: Connection, witness: str, size: int) -> None:
+        conn.execute(delete(witness_sizes).where(witness_sizes.c.witness == witness))
+        conn.execute(witness_sizes.insert().values(witness=witness, size=size))
 
     def covering(self, events: int) -> Any:
         """The first checkpoint that covers the log's first `events` events (its size at least that), or None."""

@@ -72,6 +72,7 @@ for command in (
     audit.ledger,
     audit.verify,
     audit.witness,
+    audit.witness_server,
     audit.export_command,
     audit.import_command,
 ):

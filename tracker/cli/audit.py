@@ -26,7 +26,9 @@ def ledger_checkpoint() -> None:
     with opened_services() as services:
         services.projections.catch_up()
         checkpoint = services.signed_log.sign_head()
-        click.echo(checkpoint.note, nl=False)
+        if services.checkpointer is not None and services.checkpointer.cosigning is not None:
+            services.checkpointer.cosigning.ask_all(checkpoint)  # here and now: the command waits for its witnesses
+        click.echo(services.signed_log.served_note(checkpoint), nl=False)
 
 
 @ledger.command("head")
@@ -93,8 +95,11 @@ def ledger_prove(record_id: UUID, output: Path) -> None:
 @ledger.command("check-proof")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--key", required=True, help="The log's verifier key, pinned (name+keyid+base64).")
-def ledger_check_proof(file: Path, key: str) -> None:
-    """Verify a proof file offline, with no database: signature, then every inclusion proof."""
+@click.option("--witness", "witnesses", multiple=True, help="A witness's cosigner key (repeat for each).")
+@click.option("--quorum", type=click.IntRange(min=0), help="Cosignatures needed (default: one per --witness).")
+def ledger_check_proof(file: Path, key: str, witnesses: tuple[str, ...], quorum: int | None) -> None:
+    """Verify a proof file offline, with no database: signature, witnesses' cosignatures, every inclusion proof."""
+    from tracker.audit.cosign import CosignerKey
     from tracker.audit.notes import NoteKey
     from tracker.audit.proofs import check_proof
 
@@ -102,8 +107,11 @@ def ledger_check_proof(file: Path, key: str) -> None:
         document = json.loads(file.read_text())
     except ValueError:
         raise DomainError("the proof file is not JSON", "file") from None
-    checkpoint = check_proof(document, NoteKey.parse(key))
-    click.echo(f"verified: {len(document['events'])} events are in the log of {checkpoint.size} (signed)")
+    cosigners = [CosignerKey.parse(witness) for witness in witnesses]
+    needed = len(cosigners) if quorum is None else quorum
+    checkpoint = check_proof(document, NoteKey.parse(key), cosigners, needed)
+    cosigned = f", cosigned by {needed} of {len(cosigners)} witnesses" if cosigners else ""
+    click.echo(f"verified: {len(document['events'])} events are in the log of {checkpoint.size} (signed{cosigned})")
 
 
 @click.command()
@@ -120,6 +128,36 @@ def witness(url: str, key: str, state: Path) -> None:
         click.echo(f"first checkpoint seen: {report.size} events; kept in {state}")
     else:
         click.echo(f"consistent: the log grew from {report.previous_size} to {report.size} events")
+
+
+@click.command("witness-server")
+@click.option("--name", required=True, help="The witness's name, a schema-less URL (witness.example.org/w1).")
+@click.option(
+    "--key",
+    "key_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Its Ed25519 key (PEM), made on first start.",
+)
+@click.option("--log", "logs", multiple=True, required=True, help="A log it follows: the log's verifier key.")
+@click.option(
+    "--state",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where it keeps the last checkpoint it cosigned per log.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5010, show_default=True, type=int)
+def witness_server(name: str, key_file: Path, logs: tuple[str, ...], state: Path, host: str, port: int) -> None:
+    """Serve a C2SP tlog-witness: POST /add-checkpoint checks consistency with the last checkpoint it cosigned
+    for that log and answers its cosignature (not `tracker witness`, which an auditor runs against a log)."""
+    from tracker.audit.cosign import Witness
+    from tracker.audit.notes import NoteKey
+    from tracker.web.witness_server import create_witness_app
+
+    served = Witness(name, key_file, [NoteKey.parse(log) for log in logs], state)
+    click.echo(f"# witness key: {served.key.vkey}", err=True)
+    create_witness_app(served).run(host=host, port=port)
 
 
 @click.command("export")

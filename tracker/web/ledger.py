@@ -39,10 +39,11 @@ def head() -> Response:
 
 @blueprint.get("/checkpoint")
 def checkpoint() -> Response:
+    """The latest checkpoint, with the cosignatures its witnesses answered (C2SP signed note)."""
     latest = _latest()
     if latest is None:
         abort(404, gettext("No checkpoint is signed yet."))
-    return Response(latest.note, mimetype="text/plain")
+    return Response(services().signed_log.served_note(latest), mimetype="text/plain")
 
 
 @blueprint.get("/proof/inclusion")
