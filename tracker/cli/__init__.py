@@ -73,6 +73,7 @@ for command in (
     audit.verify,
     audit.witness,
     audit.witness_server,
+    audit.mirror_command,
     audit.export_command,
     audit.import_command,
 ):

@@ -59,11 +59,24 @@ def ledger_key() -> None:
     help="A signed checkpoint kept elsewhere (a witness's, a printed one): the log must still match it.",
 )
 @click.option("--key", help="Verifier key for the checkpoint files (default: this server's).")
-def verify(checkpoints: tuple[Path, ...], key: str | None) -> None:
+@click.option(
+    "--mirror",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Verify an auditor's mirror (tracker mirror) instead: no database, no signing key.",
+)
+def verify(checkpoints: tuple[Path, ...], key: str | None, mirror: Path | None) -> None:
     """Recompute every leaf from the stored events, the tree and every checkpoint; name the first difference."""
     from tracker.audit.notes import NoteKey
     from tracker.audit.verify import verify_log
 
+    if mirror is not None:
+        from tracker.audit.mirror import verify_mirror
+
+        size, root = verify_mirror(mirror, NoteKey.parse(key) if key else None)
+        click.echo(
+            f"verified mirror: {size} leaves, every kept checkpoint checked, root {base64.b64encode(root).decode()}"
+        )
+        return
     database_url = Settings.from_env().database_url
     if not holds_a_log(database_url):
         raise click.ClickException(f"no log at {database_url}: is TRACKER_DATABASE_URL right?")
@@ -128,6 +141,28 @@ def witness(url: str, key: str, state: Path) -> None:
         click.echo(f"first checkpoint seen: {report.size} events; kept in {state}")
     else:
         click.echo(f"consistent: the log grew from {report.previous_size} to {report.size} events")
+
+
+@click.command("mirror")
+@click.argument("url")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--key", required=True, help="The log's verifier key, pinned.")
+@click.option("--token", required=True, envvar="TRACKER_MIRROR_TOKEN", help="An auditor of every team's API token.")
+@click.option("--witness", "witnesses", multiple=True, help="A witness's cosigner key (repeat for each).")
+@click.option("--quorum", type=click.IntRange(min=0), help="Cosignatures needed (default: one per --witness).")
+def mirror_command(
+    url: str, directory: Path, key: str, token: str, witnesses: tuple[str, ...], quorum: int | None
+) -> None:
+    """Keep a full copy of the log at URL in DIRECTORY: its events and checkpoints, every leaf and root recomputed;
+    resumes after an interruption; exits non-zero, keeping the evidence, on any split view."""
+    from tracker.audit.cosign import CosignerKey
+    from tracker.audit.mirror import mirror
+    from tracker.audit.notes import NoteKey
+
+    cosigners = [CosignerKey.parse(witness) for witness in witnesses]
+    needed = len(cosigners) if quorum is None else quorum
+    report = mirror(url, directory, NoteKey.parse(key), token, cosigners, needed)
+    click.echo(f"mirrored: {report.size} events (was {report.previous_size}; {report.fetched} fetched now)")
 
 
 @click.command("witness-server")
