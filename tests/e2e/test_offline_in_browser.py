@@ -5,7 +5,6 @@ exactly once when the connection returns; a refused item stays, to edit or disca
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -299,16 +298,6 @@ def test_logging_out_with_unsent_items_asks_first_and_discarding_wipes_the_phone
     assert live_server.services.app.commitment(commitment_id).version == version  # discarded, never sent
 
 
-def quiet(live_server: Any) -> None:
-    """No request has been answered for half a second."""
-    calm_since = time.monotonic()
-    deadline = calm_since + 15
-    while time.monotonic() - calm_since < 0.5 and time.monotonic() < deadline:
-        if live_server.in_flight.count:
-            calm_since = time.monotonic()
-        time.sleep(0.05)
-
-
 def test_on_a_shared_phone_the_next_account_neither_sees_the_last_ones_pages_nor_touches_its_outbox(
     context: BrowserContext, live_server: Any
 ) -> None:
@@ -324,12 +313,9 @@ def test_on_a_shared_phone_the_next_account_neither_sees_the_last_ones_pages_nor
         context.route("**/api/**", abort)
     context.clear_cookies()
     context.unroute("**/api/**", abort)
-    # When secretary B logs in on the same phone (once the phone's background requests, which answer with a
-    # session cookie of their own, are over: one landing between the login page and its sending would make the
-    # form's token stale, a race noted in the closing note of 2026-12-02)
+    # When secretary B logs in on the same phone at once, while its background requests are still answered (they
+    # set no cookie, so none can replace the login page's session and make its form's token stale)
     page.goto(f"{live_server.url}/login")
-    quiet(live_server)
-    page.reload()
     page.get_by_label("Username").fill("secretary_b")
     page.get_by_label("Password").fill(live_server.password)
     page.get_by_role("button", name="Log in", exact=True).click()

@@ -118,6 +118,22 @@ def test_the_list_of_pages_to_keep_needs_a_login(web, world):
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
 
 
+def test_an_answer_in_the_background_never_replaces_the_login_pages_session(web, services, world):
+    # given a phone with no session yet: its login page sets the session that holds the form's token
+    client = csrf_app(services).test_client()
+    login = client.get("/login")
+    assert "session=" in login.headers.get("Set-Cookie", "")
+    # when requests the phone's offline layer sent before that page came back are answered after it
+    for url in ("/secretary/offline.json", "/api/v1/session", "/secretary/sw.js", "/secretary/manifest.webmanifest"):
+        late = csrf_app(services).test_client().get(url)  # sent without the cookie the login page has just set
+        # then none of them sets a cookie, so none replaces that session and its token
+        assert "Set-Cookie" not in late.headers, (url, late.headers.get("Set-Cookie"))
+    # and the login page's form still logs in
+    token = login.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    answer = client.post("/login", data={"username": "secretary_a", "password": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 302
+
+
 def test_a_copy_for_the_phone_leaves_confidential_text_out_and_says_when_it_was_made(web, world, services):
     # Given a confidential commitment of the secretary's team
     client = logged_in(web, "secretary_a")

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, redirect, request, session, url_for
+from flask import Flask, g, redirect, request, session, url_for
 from flask_babel import Babel, format_date, format_decimal, get_locale, gettext
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -183,7 +183,10 @@ def _security_headers(response: Response) -> Response:
 
 
 def _permanent_session() -> None:
-    if not session.permanent:  # setting it marks the session changed: only when it does change
+    """Sessions outlive the browser (a phone's browser is closed and reopened all day). Not from a request answered
+    in the background: marking a session permanent changes it, and such an answer would then set a cookie of its
+    own, which, landing after the login page's, would replace that page's session and its form's token."""
+    if not session.permanent and not g.get("in_the_background"):  # setting it marks the session changed
         session.permanent = True
 
 

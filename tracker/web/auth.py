@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -147,7 +147,8 @@ def _unauthorized() -> Any:
     """Not logged in (any more): a form sent meanwhile is kept, and the page says so; else to the login page."""
     if "_user_id" in session and (kept := keep_refused_form()):  # was logged in: the session was closed meanwhile
         return refusal_page(*kept, status=401)
-    flash(_l("Please log in to continue."))
+    if not g.get("in_the_background"):  # a message for a page the person sees, not for the phone's copying
+        flash(_l("Please log in to continue."))
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
 
 
