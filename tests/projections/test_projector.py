@@ -43,13 +43,14 @@ def unprojected(settings, master_key, clock):
     services.close()
 
 
-def projector(settings, master_key, batch="7"):
+def projector(settings, master_key, batch="7", gap="0.1"):
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update(
         TRACKER_DATABASE_URL=settings.database_url,
         TRACKER_INSTANCE_DIR=str(settings.instance_dir),
         TRACKER_MASTER_KEY=master_key.as_text(),
         TRACKER_PROJECTION_BATCH=batch,
+        TRACKER_PROJECTION_GAP=gap,  # SQLite: the pause after each full batch (every batch of one event is full)
     )
     command = [sys.executable, "-m", "tracker.cli", "projector", "--poll", "0.05", "--exit-when-idle"]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -96,13 +97,13 @@ def test_a_projector_killed_at_random_points_ends_identical_to_a_clean_rebuild(u
     rng = random.Random(7)
     kills, positions_at_kills = 0, []
     while kills < 8:
-        process = projector(settings, master_key, batch="1")
+        process = projector(settings, master_key, batch="1", gap="0.01")
         if not killed_after_progress(process, unprojected, rng):
             break
         kills += 1
         positions_at_kills.append(positions(unprojected))
     else:
-        process = projector(settings, master_key, batch="1")
+        process = projector(settings, master_key, batch="1", gap="0.01")
     assert process.wait(timeout=240) == 0, process.stderr.read().decode()
     # it was killed several times, part-way through the log
     assert kills >= 3, f"killed only {kills} times: the test proved little"
