@@ -8,7 +8,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Column, Connection, Dialect, Table, bindparam, select
+from sqlalchemy import Column, Connection, Dialect, Table, bindparam, or_, select
 
 Batch = Sequence[tuple[Any, int]]  # (event, log position) in log order; raw projections get the stored records
 
@@ -48,36 +48,42 @@ class Rows:
 
 
 class Histories:
-    """Rows of a history (tables with `since` and `until`): each row stays open (until null) until the next row of
-    the same key closes it on its own business date, in the log's order."""
+    """Rows of histories (tables with `since` and `until`): a row is in force on a day when it is the last recorded,
+    in the log's order, of the key's rows dated on or before that day, as if the log up to then were applied as it
+    was recorded. So each row holds from its business date (since) until the earliest date of any row recorded after
+    it (until; null while there is none): a row recorded later but dated earlier (a late entry, a backdated revision)
+    ends every earlier row from its own date, and on any day exactly one row of a key is in force."""
 
-    def __init__(self, rows: Rows) -> None:
-        self.rows = rows
-        self.last: dict[tuple[str, str], dict[str, Any]] = {}  # (table, key) -> its last row, made in this batch
-        self.closing: dict[tuple[Any, str], list[dict[str, Any]]] = {}  # (table, key column) -> stored rows' ends
+    def __init__(self, conn: Connection, rows: Rows) -> None:
+        self.conn, self.rows = conn, rows
+        self.batch_rows: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (table, key) -> rows not yet written
+        self.ends: dict[tuple[Any, str], list[dict[str, Any]]] = {}  # (table, key column) -> stored rows' ends
 
-    def add(self, table: Any, key: str, row: dict[str, Any], *, first: bool) -> None:
-        previous = self.last.get((table.name, key))
-        if previous is not None:
-            previous["until"] = row["since"]
-        elif not first:
-            key_column = next(name for name in row if name.endswith("_id") and name != "team_id")
-            self.closing.setdefault((table, key_column), []).append({"row_key": key, "new_until": row["since"]})
+    def add(self, table: Any, key_column: str, row: dict[str, Any]) -> None:
+        key, since = row[key_column], row["since"]
+        for earlier in self.batch_rows.setdefault((table.name, key), []):
+            if earlier["until"] is None or earlier["until"] > since:
+                earlier["until"] = since
+        self.ends.setdefault((table, key_column), []).append({"row_key": key, "new_until": since})
         row["until"] = None
-        self.last[(table.name, key)] = row
+        self.batch_rows[(table.name, key)].append(row)
         self.rows.insert(table, row)
 
-    def close_stored(self, conn: Connection) -> None:
-        """Close the open rows stored by earlier batches (before the batch's own rows are written)."""
-        for (table, key_column), ends in self.closing.items():
+    def write_stored(self) -> None:
+        """End the rows stored by earlier batches (before this batch's own rows are written)."""
+        for (table, key_column), ends in self.ends.items():
+            until = table.c.until
             statement = (
                 table.update()
-                .where(table.c[key_column] == bindparam("row_key"), table.c.until.is_(None))
+                .where(
+                    table.c[key_column] == bindparam("row_key"),
+                    or_(until.is_(None), until > bindparam("new_until")),
+                )
                 .values(until=bindparam("new_until"))
             )
-            conn.execute(statement, ends)
-        self.closing.clear()
-        self.last.clear()
+            self.conn.execute(statement, ends)
+        self.ends.clear()
+        self.batch_rows.clear()
 
 
 def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -24,18 +24,15 @@ from tracker.domain.problem import Problem
 from tracker.domain.team import Team
 from tracker.domain.values import AgeBand, CommitmentStatus, Gender, Region, SaraStage
 from tracker.projections.batch import Batch, Histories, Rows, insert_many
+from tracker.projections.dashboard_histories import commitment_history, plan_history, problem_history
 from tracker.projections.dashboard_tables import (
     COUNTERS,
     OUTCOMES,
-    dashboard_commitment_statuses,
     dashboard_commitments,
-    dashboard_due_dates,
     dashboard_funding,
     dashboard_meetings,
     dashboard_members,
     dashboard_plan_items,
-    dashboard_plan_spans,
-    dashboard_problem_stages,
     dashboard_problems,
     dashboard_quarters,
     dashboard_teams,
@@ -46,10 +43,11 @@ from tracker.projections.dashboard_tables import (
 
 class Dashboard:
     name = "dashboard"
-    version = 4  # 2: counts per team and quarter; 3: a commitment knows its meeting was annulled; 4: histories
+    version = 5  # 2: counts per team and quarter; 3: annulled meetings' commitments; 4: histories; 5: log-order ends
     metadata = metadata
     consumes = (
         Team.Registered,
+        Team.RegistrationDateCorrected,
         Team.RegionChosen,
         Team.MemberJoined,
         Meeting.Held,
@@ -85,8 +83,9 @@ class _Applied:
         self.changed_commitments: set[str] = set()
         self.teams: dict[str, dict[str, Any]] = {}  # teams registered in this batch
         self.problems: dict[str, dict[str, Any]] = {}  # problems reported in this batch
+        self.plan_items: dict[tuple[str, str], dict[str, Any]] = {}  # plan items added in this batch
         self.counts: dict[tuple[str, str], dict[str, int]] = {}  # (team, quarter) -> what the batch adds
-        self.histories = Histories(self.rows)
+        self.histories = Histories(conn, self.rows)
 
     def run(self) -> None:
         self._read_ahead()
@@ -139,6 +138,12 @@ class _Applied:
             )
             self.teams[team_id] = row
             self.rows.insert(dashboard_teams, row)
+        elif isinstance(event, Team.RegistrationDateCorrected):
+            changes = {"registered_on": event.registered_on}
+            if team_id in self.teams:
+                self.teams[team_id].update(changes)
+            else:
+                self.rows.update(dashboard_teams, dashboard_teams.c.team_id, team_id, changes)
         elif isinstance(event, Team.RegionChosen):
             if team_id in self.teams:
                 self.teams[team_id]["region"] = event.region
@@ -186,7 +191,7 @@ class _Applied:
 
     def _commitment(self, event: Any, position: int) -> None:
         commitment_id = event.originator_id.hex
-        self._commitment_history(event, position)
+        commitment_history(self.histories, event, position)
         if isinstance(event, Commitment.Made):
             row = dict(
                 commitment_id=commitment_id,
@@ -216,24 +221,6 @@ class _Applied:
         else:  # reopened
             self._change(row, {"status": CommitmentStatus.IN_PROGRESS.value, "closed_on": None})
 
-    def _commitment_history(self, event: Any, position: int) -> None:
-        """The status or due date the event sets from its business date on (both when made)."""
-        made = isinstance(event, Commitment.Made)
-        status = None
-        if made:
-            status = CommitmentStatus.OPEN.value
-        elif isinstance(event, Commitment.FollowUpReported):
-            status = event.status
-        elif isinstance(event, Commitment.Reopened):
-            status = CommitmentStatus.IN_PROGRESS.value
-        key = event.originator_id.hex
-        row = dict(position=position, commitment_id=key, team_id=event.team_id.hex, since=event.business_date)
-        if status is not None:
-            self.histories.add(dashboard_commitment_statuses, key, row | {"status": status}, first=made)
-        if made or isinstance(event, Commitment.DueDateRevised):
-            due = {"due_on": event.due_on, "quarter": quarter_of(event.due_on)}
-            self.histories.add(dashboard_due_dates, key, row | due, first=made)
-
     def _change(self, row: dict[str, Any], changes: dict[str, Any]) -> None:
         """Change a commitment's row in memory: its old counts taken away from its quarter, its new ones added."""
         self._count(row["team_id"], row["quarter"], _commitment_counts(row), -1)
@@ -244,7 +231,7 @@ class _Applied:
 
     def _problem(self, event: Any, position: int) -> None:
         problem_id = event.originator_id.hex
-        self._problem_history(event, position)
+        problem_history(self.histories, event, position)
         if isinstance(event, Problem.Reported):
             row = dict(
                 problem_id=problem_id,
@@ -267,10 +254,14 @@ class _Applied:
         elif isinstance(event, Problem.Reopened):
             self._problem_changed(problem_id, {"stage": event.stage, "closed": False, "assessed_quarter": None})
         elif isinstance(event, Problem.PlanItemAdded):
-            item = dict(problem_id=problem_id, commitment_id=event.commitment_id.hex, team_id=event.team_id.hex)
-            self.rows.insert(dashboard_plan_items, item | {"weight": event.weight})
-            span = dict(position=position, weight=event.weight, added_on=event.business_date, removed_on=None)
-            self.rows.insert(dashboard_plan_spans, item | span)
+            key = (problem_id, event.commitment_id.hex)
+            if key in self.plan_items:  # added again in the batch: a log read only up to a day skips the removal
+                self.plan_items[key]["weight"] = event.weight
+            else:
+                item = dict(problem_id=problem_id, commitment_id=key[1], team_id=event.team_id.hex)
+                self.plan_items[key] = item | {"weight": event.weight}
+                self.rows.insert(dashboard_plan_items, self.plan_items[key])
+            plan_history(self.histories, event, position, in_plan=True)
         elif isinstance(event, Problem.PlanItemRemoved):
             self._write()  # the item may have been added in this batch
             items = dashboard_plan_items.c
@@ -279,16 +270,7 @@ class _Applied:
                     items.problem_id == problem_id, items.commitment_id == event.commitment_id.hex
                 )
             )
-            spans = dashboard_plan_spans.c
-            self.conn.execute(
-                dashboard_plan_spans.update()
-                .where(
-                    spans.problem_id == problem_id,
-                    spans.commitment_id == event.commitment_id.hex,
-                    spans.removed_on.is_(None),
-                )
-                .values(removed_on=event.business_date)
-            )
+            plan_history(self.histories, event, position, in_plan=False)
         else:  # a funding line
             line = dict(
                 line_id=event.line_id.hex,
@@ -302,28 +284,6 @@ class _Applied:
             )
             self.rows.insert(dashboard_funding, line)
 
-    def _problem_history(self, event: Any, position: int) -> None:
-        """The stage the event puts the problem in from its business date on, and whether that closes it."""
-        if isinstance(event, Problem.Reported):
-            stage, closed = SaraStage.SCANNING.value, False
-        elif isinstance(event, Problem.StageChanged | Problem.Reopened):
-            stage, closed = event.stage, False
-        elif isinstance(event, Problem.Assessed):
-            stage, closed = SaraStage.ASSESSMENT.value, True
-        else:
-            return
-        key = event.originator_id.hex
-        row = dict(
-            position=position,
-            problem_id=key,
-            team_id=event.team_id.hex,
-            since=event.business_date,
-            quarter=quarter_of(event.business_date),
-            stage=stage,
-            closed=closed,
-        )
-        self.histories.add(dashboard_problem_stages, key, row, first=isinstance(event, Problem.Reported))
-
     def _problem_changed(self, problem_id: str, changes: dict[str, Any]) -> None:
         if problem_id in self.problems:
             self.problems[problem_id].update(changes)
@@ -332,10 +292,11 @@ class _Applied:
 
     def _write(self) -> None:
         """Everything the batch holds so far, then its quarter counts added to those stored."""
-        self.histories.close_stored(self.conn)
+        self.histories.write_stored()
         self.rows.flush()
         self.teams.clear()
         self.problems.clear()
+        self.plan_items.clear()
         if self.changed_commitments:
             columns = ("due_on", "quarter", "status", "closed_on", "annulled")
             statement = (

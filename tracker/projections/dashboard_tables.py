@@ -96,12 +96,12 @@ dashboard_commitment_statuses = Table(
     Column("commitment_id", String(32), nullable=False, index=True),
     Column("team_id", String(32), nullable=False, index=True),
     Column("since", Date, nullable=False),  # the event's business date
-    Column("until", Date, nullable=True),  # the next status's business date; null while it is the last
+    Column("until", Date, nullable=True),  # the earliest date of a row recorded after it; null while none is
     Column("status", String(16), nullable=False),
 )
-"""A commitment's status from each business date on (follow-ups are never dated before the last one): the dashboard
-as of a day takes each commitment's row with since <= day < until, a range, not the latest of many rows (a
-commitment of an annulled meeting counts as withdrawn throughout)."""
+"""A commitment's status from each business date on: as of a day, each commitment's row with since <= day < until
+(the ends are kept by tracker.projections.batch.Histories: the row recorded last among those dated by the day);
+a commitment of an annulled meeting counts as withdrawn throughout."""
 dashboard_due_dates = Table(
     "dashboard_due_dates",
     metadata,
@@ -109,7 +109,7 @@ dashboard_due_dates = Table(
     Column("commitment_id", String(32), nullable=False, index=True),
     Column("team_id", String(32), nullable=False, index=True),
     Column("since", Date, nullable=False),
-    Column("until", Date, nullable=True),  # the next revision's business date, in the log's order
+    Column("until", Date, nullable=True),  # the earliest date of a revision recorded after it
     Column("due_on", Date, nullable=False),
     Column("quarter", String(7), nullable=False),  # of due_on
 )
@@ -120,7 +120,7 @@ dashboard_problem_stages = Table(
     Column("problem_id", String(32), nullable=False, index=True),
     Column("team_id", String(32), nullable=False, index=True),
     Column("since", Date, nullable=False),
-    Column("until", Date, nullable=True),  # stage changes are never dated before the stage they end
+    Column("until", Date, nullable=True),
     Column("quarter", String(7), nullable=False),  # of since
     Column("stage", String(16), nullable=False),
     Column("closed", Boolean, nullable=False),
@@ -129,15 +129,17 @@ dashboard_problem_stages = Table(
 dashboard_plan_spans = Table(
     "dashboard_plan_spans",
     metadata,
-    Column("position", BigInteger, primary_key=True),  # of the PlanItemAdded event
-    Column("problem_id", String(32), nullable=False, index=True),
+    Column("position", BigInteger, primary_key=True),  # of the PlanItemAdded or PlanItemRemoved event
+    Column("item_key", String(64), nullable=False, index=True),  # problem_id + commitment_id
+    Column("problem_id", String(32), nullable=False),
     Column("commitment_id", String(32), nullable=False),
     Column("team_id", String(32), nullable=False, index=True),
+    Column("in_plan", Boolean, nullable=False),  # added (with its weight), or removed
     Column("weight", Integer, nullable=False),
-    Column("added_on", Date, nullable=False),
-    Column("removed_on", Date, nullable=True),
+    Column("since", Date, nullable=False),
+    Column("until", Date, nullable=True),
 )
-"""Each time a commitment was in a problem's plan: from the day it was added until the day it was removed."""
+"""Whether a commitment was in a problem's plan, from each day it was added or removed on: on any day, one state."""
 
 
 dashboard_quarters = Table(

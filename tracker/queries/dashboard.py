@@ -122,6 +122,13 @@ class Quarter(Counts):
     problems_assessed: int = 0
     received: dict[str, Decimal] = field(default_factory=dict)  # currency -> funding received in the quarter
 
+    @property
+    def any(self) -> bool:
+        """Something happened in it (a quarter whose counts went back to nothing, as a due date moved on, is not
+        shown)."""
+        counted = (getattr(self, name) for name in COUNTERS)
+        return any(counted) or bool(self.problems_reported or self.problems_assessed or self.received)
+
 
 @dataclass(frozen=True)
 class DashboardView:
@@ -189,7 +196,15 @@ def dashboard(conn: Connection, scope: Scope, as_of: date | None = None) -> Dash
     for name in COUNTERS:
         setattr(total, name, sum(getattr(r, name) for r in ordered))
     return DashboardView(
-        scope, as_of, total, ordered, stages, closed, categories, funding, [quarters[q] for q in sorted(quarters)]
+        scope,
+        as_of,
+        total,
+        ordered,
+        stages,
+        closed,
+        categories,
+        funding,
+        [q for _, q in sorted(quarters.items()) if q.any],
     )
 
 

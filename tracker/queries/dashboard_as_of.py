@@ -154,10 +154,6 @@ def _plan_items_on(day: date, of_scope: Any) -> Any:
     spans = dashboard_plan_spans.c
     return (
         select(spans.problem_id, spans.commitment_id, spans.team_id, spans.weight)
-        .where(
-            spans.added_on <= day,
-            or_(spans.removed_on.is_(None), spans.removed_on > day),
-            *of_scope(dashboard_plan_spans),
-        )
+        .where(_on(dashboard_plan_spans, day), spans.in_plan == true(), *of_scope(dashboard_plan_spans))
         .subquery("plan_items_then")
     )
