@@ -78,4 +78,6 @@ def run_projector(
                 wakeup.wait(poll_seconds)
     finally:
         wakeup.close()
+        if services.checkpointer is not None and services.checkpointer.cosigning is not None:
+            services.checkpointer.cosigning.finish()  # the witnesses' answers to the last checkpoint are kept
     return read

@@ -78,7 +78,14 @@ def test_the_witness_cosigns_a_consistent_checkpoint_and_refuses_the_rest(servic
     impostor = sign_note(body, services.signed_log.origin, Ed25519PrivateKey.generate())
     assert add(witness, second.size, [], impostor).status_code == 403
     assert add(witness, second.size + 1, [], second.note).status_code == 400
-    for malformed in ("", "old 01\n\n" + second.note, "old x\n\n", "new 0\n\n" + second.note, "old 0\nnot-base64!\n\n"):
+    for malformed in (
+        "",
+        "old 01\n\n" + second.note,
+        "old x\n\n",
+        "old \u00b2\n\n" + second.note,
+        "new 0\n\n" + second.note,
+        "old 0\nnot-base64!\n\n",
+    ):
         assert witness.http.post("/add-checkpoint", data=malformed.encode()).status_code == 400, malformed
 
 

@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -176,8 +177,11 @@ class Witness:
         path = self._path(origin)
         if not path.exists():
             return 0, None
-        kept = json.loads(path.read_text())
-        return int(kept["size"]), base64.b64decode(kept["root"])
+        try:
+            kept = json.loads(path.read_text())
+            return int(kept["size"]), base64.b64decode(kept["root"])
+        except (ValueError, KeyError, TypeError):
+            raise WitnessRefused(503, f"the witness's state for {origin!r} is unreadable: cosigning nothing") from None
 
     def _keep(self, checkpoint: Checkpoint) -> None:
         path = self._path(checkpoint.origin)
@@ -187,8 +191,16 @@ class Witness:
             "root": base64.b64encode(checkpoint.root).decode(),
         }
         temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(kept | {"checkpoint": checkpoint.note}))
+        with temporary.open("w", encoding="utf-8") as out:
+            out.write(json.dumps(kept | {"checkpoint": checkpoint.note}))
+            out.flush()
+            os.fsync(out.fileno())  # on disk before the cosignature is answered: a power cut cannot roll it back
         os.replace(temporary, path)  # the check above and this write happen under one lock: no rollback race
+        directory = os.open(self.state, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
 
     def _locked(self) -> _Lock:
         return _Lock(self.state / "lock")
@@ -213,7 +225,7 @@ def _parse(request: str) -> tuple[int, list[bytes], str]:
     if not separator or not lines[0].startswith("old ") or len(lines) - 1 > MAX_PROOF_LINES:
         raise WitnessRefused(400, "the request is not: old size line, proof lines, an empty line, a checkpoint")
     size = lines[0][4:]
-    if not size.isdigit() or (size != "0" and size.startswith("0")):
+    if not re.fullmatch(r"0|[1-9][0-9]{0,18}", size):  # ASCII, no leading zeroes, below 2**63
         raise WitnessRefused(400, "the old size is not a decimal with no leading zeroes")
     try:
         proof = [base64.b64decode(line, validate=True) for line in lines[1:]]

@@ -45,13 +45,20 @@ def witnesses_from_env() -> list[WitnessConfig]:
 class Cosigning:
     def __init__(self, signed_log: SignedLog, witnesses: list[WitnessConfig], post: Post | None = None) -> None:
         self.signed_log, self.witnesses, self.post = signed_log, witnesses, post or _post
+        self.threads: list[threading.Thread] = []
 
     def in_background(self, checkpoint: Checkpoint) -> threading.Thread | None:
         if not self.witnesses:
             return None
         thread = threading.Thread(target=self.ask_all, args=(checkpoint,), name="cosigning", daemon=True)
         thread.start()
+        self.threads = [*(t for t in self.threads if t.is_alive()), thread]
         return thread
+
+    def finish(self, timeout: float = 60.0) -> None:
+        """Wait for the requests under way (a process about to exit: the projector, a command)."""
+        for thread in self.threads:
+            thread.join(timeout)
 
     def ask_all(self, checkpoint: Checkpoint) -> int:
         """Ask every witness; returns how many cosigned. Never raises."""

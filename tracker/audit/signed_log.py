@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Callable, Iterator
@@ -33,6 +34,7 @@ from tracker.persistence import write_transaction
 from tracker.projections.merkle_tree import merkle_leaves, root_at, subtree_reader, tree_size
 from tracker.projections.types import UTCDateTime
 
+log = logging.getLogger("tracker.audit")
 metadata = MetaData()
 signed_checkpoints = Table(
     "signed_checkpoints",
@@ -65,6 +67,7 @@ witness_sizes = Table(
     Column("witness", String(200), primary_key=True),
     Column("size", BigInteger, nullable=False),  # the size of the last checkpoint it cosigned, as far as we know
 )
+IMPORT_GIVEN_UP_AFTER = timedelta(hours=6)  # an import row older than this was left by an import that was killed
 SIGNING_LOCK = 0x7472_6163_6B65_72  # PostgreSQL advisory lock: one signer at a time, across processes
 
 
@@ -255,8 +258,11 @@ def _one_signer(conn: Connection) -> None:
 
 def _due(conn: Connection, now: datetime, interval: timedelta) -> tuple[bool, datetime | None]:
     last = _latest(conn)
-    if conn.execute(select(func.count()).select_from(log_imports)).scalar():
+    started = conn.execute(select(func.max(log_imports.c.started_at))).scalar()
+    if started is not None and now - started < IMPORT_GIVEN_UP_AFTER:
         return False, last.signed_at if last else None
+    if started is not None:
+        log.warning("an import started at %s never finished: signing checkpoints again", started.isoformat())
     size = tree_size(conn)
     if last is None:
         return size > 0, None

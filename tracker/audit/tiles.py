@@ -20,7 +20,10 @@ from tracker.projections.merkle_tree import merkle_leaves, merkle_nodes, tree_si
 HEIGHT = 8
 WIDTH = 1 << HEIGHT  # hashes in a full tile
 MAX_LEVEL = 63
-_ELEMENT = re.compile(r"x\d{3}|\d{3}")
+_ELEMENT = re.compile(r"x[0-9]{3}|[0-9]{3}")  # ASCII digits only: one path per tile
+_LEVEL = re.compile(r"0|[1-9][0-9]?")
+_WIDTH = re.compile(r"[1-9][0-9]{0,2}")
+MAX_ELEMENTS = 7  # indexes below 10**21: more than a tree of 2**64 leaves has tiles
 
 
 class NoSuchTile(LookupError):
@@ -57,16 +60,16 @@ def encode_index(index: int) -> str:
 
 def parse_tile(level: str, rest: str) -> Tile:
     """`<L>` and `<N>[.p/<W>]` of a tile path; NoSuchTile for anything else (leading zeros included)."""
-    if not level.isdigit() or (len(level) > 1 and level[0] == "0") or int(level) > MAX_LEVEL:
+    if not _LEVEL.fullmatch(level) or int(level) > MAX_LEVEL:
         raise NoSuchTile(level)
     width = WIDTH
     if ".p/" in rest:
         rest, _, partial = rest.partition(".p/")
-        if not partial.isdigit() or partial[0] == "0" or not 1 <= int(partial) < WIDTH:
+        if not _WIDTH.fullmatch(partial) or int(partial) >= WIDTH:
             raise NoSuchTile(partial)
         width = int(partial)
     elements = rest.split("/")
-    if not all(_ELEMENT.fullmatch(element) for element in elements):
+    if len(elements) > MAX_ELEMENTS or not all(_ELEMENT.fullmatch(element) for element in elements):
         raise NoSuchTile(rest)
     if elements[-1].startswith("x") or any(not element.startswith("x") for element in elements[:-1]):
         raise NoSuchTile(rest)

@@ -26,8 +26,9 @@ def ledger_checkpoint() -> None:
     with opened_services() as services:
         services.projections.catch_up()
         checkpoint = services.signed_log.sign_head()
-        if services.checkpointer is not None and services.checkpointer.cosigning is not None:
-            services.checkpointer.cosigning.ask_all(checkpoint)  # here and now: the command waits for its witnesses
+        from tracker.audit.cosigning import Cosigning, witnesses_from_env
+
+        Cosigning(services.signed_log, witnesses_from_env()).ask_all(checkpoint)  # the command waits for them
         click.echo(services.signed_log.served_note(checkpoint), nl=False)
 
 

@@ -43,7 +43,8 @@ def checkpoint() -> Response:
     latest = _latest()
     if latest is None:
         abort(404, gettext("No checkpoint is signed yet."))
-    return Response(services().signed_log.served_note(latest), mimetype="text/plain")
+    note = services().signed_log.served_note(latest)
+    return Response(note, mimetype="text/plain", headers={"Cache-Control": "no-cache"})  # always the latest
 
 
 @blueprint.get("/proof/inclusion")
@@ -98,7 +99,7 @@ def events() -> Response:
         start, limit = int(request.args.get("start", "")), int(request.args.get("limit", EVENTS_PAGE))
     except ValueError:
         start, limit = -1, 0
-    if start < 0 or not 1 <= limit <= EVENTS_PAGE:
+    if not 0 <= start < 2**62 or not 1 <= limit <= EVENTS_PAGE:
         detail = gettext("start is a leaf index (0 or more) and limit a number from 1 to %(most)d.", most=EVENTS_PAGE)
         return problem(400, detail=detail, field="start")
     lines = "".join(json.dumps(line) + "\n" for line in events_page(services(), start, limit))
