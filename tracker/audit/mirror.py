@@ -133,19 +133,33 @@ def _leaf_of(event: dict[str, Any]) -> bytes:
 
 
 def _leaves(events: Path) -> list[bytes]:
-    """The leaf of every event mirrored so far; a last line cut short by an interruption is dropped."""
+    """The leaf of every event mirrored so far, read a line at a time (only the 32-byte leaves are kept in memory);
+    a last line cut short by an interruption is dropped."""
     if not events.exists():
         return []
-    raw = events.read_bytes()
-    if raw and not raw.endswith(b"\n"):
-        raw = raw[: raw.rfind(b"\n") + 1]
-        events.write_bytes(raw)
+    with events.open("rb+") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size:
+            handle.seek(size - 1)
+            if handle.read(1) != b"\n":  # find where the last whole line ends, and cut there
+                end = size - 1
+                while end > 0:
+                    step = min(65536, end)
+                    handle.seek(end - step)
+                    chunk = handle.read(step)
+                    newline = chunk.rfind(b"\n")
+                    if newline >= 0:
+                        end = end - step + newline + 1
+                        break
+                    end -= step
+                handle.truncate(end)
     leaves = []
-    for number, line in enumerate(raw.decode().splitlines()):
-        event = json.loads(line)
-        if event.get("leaf_index") != number:
-            raise AuditError(f"{events} is out of order at line {number + 1}")
-        leaves.append(_leaf_of(event))
+    with events.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines):
+            event = json.loads(line)
+            if event.get("leaf_index") != number:
+                raise AuditError(f"{events} is out of order at line {number + 1}")
+            leaves.append(_leaf_of(event))
     return leaves
 
 
