@@ -23,7 +23,7 @@ def create_witness_app(witness: Witness) -> Flask:
         except UnicodeDecodeError:
             return Response("the request is not UTF-8 text\n", status=400, mimetype="text/plain")
         except WitnessRefused as refused:
-            return Response(refused.body, status=refused.status, mimetype=refused.content_type)
-        return Response(cosignature, mimetype="text/plain")
+            return Response(refused.body, status=refused.status, content_type=refused.content_type)  # no charset added
+        return Response(cosignature, content_type="text/plain; charset=utf-8")
 
     return app
