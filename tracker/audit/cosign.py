@@ -15,14 +15,15 @@ import json
 import os
 import re
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tracker.audit.errors import AuditError
 from tracker.audit.merkle import ProofError, verify_consistency
@@ -33,35 +34,16 @@ MAX_PROOF_LINES = 63
 
 
 @dataclass(frozen=True)
-class CosignerKey:
-    """A witness's Ed25519 cosigning key: its name and public key; its vkey uses signature type 0x04."""
+class CosignerKey(NoteKey):
+    """A witness's Ed25519 cosigning key: a note key whose key id and vkey use signature type 0x04."""
 
-    name: str
-    public: Ed25519PublicKey
-
-    @property
-    def public_bytes(self) -> bytes:
-        return self.public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-    @property
-    def key_id(self) -> bytes:
-        return hashlib.sha256(self.name.encode() + b"\n" + COSIGNATURE_V1 + self.public_bytes).digest()[:4]
-
-    @property
-    def vkey(self) -> str:
-        return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(COSIGNATURE_V1 + self.public_bytes).decode()}"
+    algorithm: ClassVar[bytes] = COSIGNATURE_V1
+    kind: ClassVar[str] = "witness key"
+    field: ClassVar[str] = "witness"
 
     @classmethod
-    def parse(cls, vkey: str) -> CosignerKey:
-        try:
-            name, key_id, encoded = vkey.strip().split("+", 2)
-            raw = base64.b64decode(encoded, validate=True)
-            key = cls(name, Ed25519PublicKey.from_public_bytes(raw[1:]))
-        except (ValueError, TypeError) as error:
-            raise AuditError(f"not a witness key (name+keyid+base64): {error}", "witness") from None
-        if raw[:1] != COSIGNATURE_V1 or key.key_id.hex() != key_id:
-            raise AuditError("not a cosignature/v1 key, or its id does not match its name and key", "witness")
-        return key
+    def _mismatch(cls) -> str:
+        return "not a cosignature/v1 key, or its id does not match its name and key"
 
 
 def _message(body: str, timestamp: int) -> bytes:
@@ -202,21 +184,11 @@ class Witness:
         finally:
             os.close(directory)
 
-    def _locked(self) -> _Lock:
-        return _Lock(self.state / "lock")
-
-
-class _Lock:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> None:
-        self.handle = self.path.open("a")
-        fcntl.flock(self.handle, fcntl.LOCK_EX)
-
-    def __exit__(self, *_exc: object) -> None:
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with (self.state / "lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+            yield
 
 
 def _parse(request: str) -> tuple[int, list[bytes], str]:

@@ -30,11 +30,12 @@ from tracker.audit.cosign import CosignerKey, check_quorum
 from tracker.audit.errors import AuditError
 from tracker.audit.merkle import leaf_hash, root_of
 from tracker.audit.notes import Checkpoint, NoteKey, open_checkpoint
+from tracker.audit.tiles import WIDTH as TILE
+from tracker.audit.tiles import Tile
 from tracker.projections.merkle_tree import leaf_bytes
 
 Fetch = Callable[[str, dict[str, str]], bytes]  # (url, headers) -> body; raises on a status other than 200
 PAGE = 1000
-TILE = 256
 
 
 class SplitView(AuditError):
@@ -169,16 +170,9 @@ def _check_tiles(
     """The level-0 hash tiles everyone is served for the new leaves hold the leaves of the events served here."""
     for tile in range(old // TILE, -(-new // TILE)):
         width = min(TILE, new - tile * TILE)
-        suffix = "" if width == TILE else f".p/{width}"
-        body = fetch(f"{base}/ledger/tile/0/{_tile_index(tile)}{suffix}", {})
+        body = fetch(f"{base}/ledger/{Tile(0, tile, width).path}", {})
         if body != b"".join(leaves[tile * TILE : tile * TILE + width]):
             _split(directory, state, note, f"hash tile 0/{tile} differs from the events served to this mirror")
-
-
-def _tile_index(index: int) -> str:
-    digits = str(index).zfill(-(-len(str(index)) // 3) * 3)
-    groups = [digits[i : i + 3] for i in range(0, len(digits), 3)]
-    return "/".join([f"x{group}" for group in groups[:-1]] + [groups[-1]])
 
 
 def _state(directory: Path) -> dict[str, Any]:

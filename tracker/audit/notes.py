@@ -6,6 +6,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar, Self
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -22,6 +23,9 @@ class NoteKey:
 
     name: str
     public: Ed25519PublicKey
+    algorithm: ClassVar[bytes] = ED25519  # the signature type byte in the key id and the vkey
+    kind: ClassVar[str] = "verifier key"
+    field: ClassVar[str] = "key"
 
     @property
     def public_bytes(self) -> bytes:
@@ -29,12 +33,12 @@ class NoteKey:
 
     @property
     def key_id(self) -> bytes:
-        return hashlib.sha256(self.name.encode() + b"\n" + ED25519 + self.public_bytes).digest()[:4]
+        return hashlib.sha256(self.name.encode() + b"\n" + self.algorithm + self.public_bytes).digest()[:4]
 
     @property
     def vkey(self) -> str:
         """`name+keyid+base64(alg || key)`: the verifier key to pin, print on paper, or pass to `--key`."""
-        return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(ED25519 + self.public_bytes).decode()}"
+        return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(self.algorithm + self.public_bytes).decode()}"
 
     @property
     def fingerprint(self) -> str:
@@ -42,16 +46,20 @@ class NoteKey:
         return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
 
     @classmethod
-    def parse(cls, vkey: str) -> NoteKey:
+    def parse(cls, vkey: str) -> Self:
         try:
             name, key_id, encoded = vkey.strip().split("+", 2)
             raw = base64.b64decode(encoded, validate=True)
             key = cls(name, Ed25519PublicKey.from_public_bytes(raw[1:]))
         except (ValueError, TypeError) as error:
-            raise AuditError(f"not a verifier key (name+keyid+base64): {error}", "key") from None
-        if raw[:1] != ED25519 or key.key_id.hex() != key_id:
-            raise AuditError("the verifier key's id does not match its name and key", "key")
+            raise AuditError(f"not a {cls.kind} (name+keyid+base64): {error}", cls.field) from None
+        if raw[:1] != cls.algorithm or key.key_id.hex() != key_id:
+            raise AuditError(cls._mismatch(), cls.field)
         return key
+
+    @classmethod
+    def _mismatch(cls) -> str:
+        return "the verifier key's id does not match its name and key"
 
 
 def new_signing_key_pem() -> str:

@@ -58,13 +58,18 @@ class Histories:
         self.conn, self.rows = conn, rows
         self.batch_rows: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (table, key) -> rows not yet written
         self.ends: dict[tuple[Any, str], list[dict[str, Any]]] = {}  # (table, key column) -> stored rows' ends
+        self.new: set[tuple[str, str]] = set()  # keys whose first row ever is in this batch: none stored to end
 
-    def add(self, table: Any, key_column: str, row: dict[str, Any]) -> None:
+    def add(self, table: Any, key_column: str, row: dict[str, Any], *, first: bool = False) -> None:
+        """Add a row; `first`: the key's first row ever (a commitment made, a problem reported)."""
         key, since = row[key_column], row["since"]
         for earlier in self.batch_rows.setdefault((table.name, key), []):
             if earlier["until"] is None or earlier["until"] > since:
                 earlier["until"] = since
-        self.ends.setdefault((table, key_column), []).append({"row_key": key, "new_until": since})
+        if first:
+            self.new.add((table.name, key))
+        elif (table.name, key) not in self.new:
+            self.ends.setdefault((table, key_column), []).append({"row_key": key, "new_until": since})
         row["until"] = None
         self.batch_rows[(table.name, key)].append(row)
         self.rows.insert(table, row)
@@ -84,6 +89,7 @@ class Histories:
             self.conn.execute(statement, ends)
         self.ends.clear()
         self.batch_rows.clear()
+        self.new.clear()
 
 
 def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -32,10 +32,10 @@ def commitment_history(histories: Histories, event: Any, position: int) -> None:
     key = event.originator_id.hex
     row = dict(position=position, commitment_id=key, team_id=event.team_id.hex, since=event.business_date)
     if status is not None:
-        histories.add(dashboard_commitment_statuses, "commitment_id", row | {"status": status})
+        histories.add(dashboard_commitment_statuses, "commitment_id", row | {"status": status}, first=made)
     if made or isinstance(event, Commitment.DueDateRevised):
         due = {"due_on": event.due_on, "quarter": quarter_of(event.due_on)}
-        histories.add(dashboard_due_dates, "commitment_id", row | due)
+        histories.add(dashboard_due_dates, "commitment_id", row | due, first=made)
 
 
 def problem_history(histories: Histories, event: Any, position: int) -> None:
@@ -58,7 +58,7 @@ def problem_history(histories: Histories, event: Any, position: int) -> None:
         stage=stage,
         closed=closed,
     )
-    histories.add(dashboard_problem_stages, "problem_id", row)
+    histories.add(dashboard_problem_stages, "problem_id", row, first=isinstance(event, Problem.Reported))
 
 
 def plan_history(histories: Histories, event: Any, position: int, *, in_plan: bool) -> None:

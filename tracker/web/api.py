@@ -43,7 +43,7 @@ from tracker.web.api_schemas import (
     TeamIn,
     TeamOut,
 )
-from tracker.web.auth import Account
+from tracker.web.auth import Account, bearer_user_id
 from tracker.web.problems import problem
 from tracker.web.services import services
 
@@ -67,8 +67,7 @@ def _bearer_token() -> Any:
                 401, detail="send a bearer token: Authorization: Bearer <token>", headers={"WWW-Authenticate": "Bearer"}
             )
         return None
-    scheme, _, token = header.partition(" ")
-    user_id = services().app.credentials.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    user_id = bearer_user_id()
     if user_id is None:
         return problem(401, detail="the bearer token is not valid", headers={"WWW-Authenticate": "Bearer"})
     g.api_account = Account(services().app.user(user_id))

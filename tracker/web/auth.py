@@ -142,6 +142,12 @@ class PasswordChangeForm(Form):
     )
 
 
+def bearer_user_id() -> UUID | None:
+    """The user whose API token the request's `Authorization: Bearer <token>` header carries, or None."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return services().app.credentials.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+
+
 @login_manager.unauthorized_handler
 def _unauthorized() -> Any:
     """Not logged in (any more): a form sent meanwhile is kept, and the page says so; else to the login page."""

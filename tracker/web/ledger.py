@@ -13,6 +13,7 @@ from flask_babel import gettext
 from tracker.audit.export import events_page
 from tracker.audit.merkle import ProofError
 from tracker.audit.tiles import NoSuchTile, parse_tile, tile_bytes
+from tracker.web.auth import Account, bearer_user_id
 from tracker.web.problems import problem
 from tracker.web.services import services
 
@@ -87,13 +88,11 @@ EVENTS_PAGE = 1000
 def events() -> Response:
     """The stored events from leaf `start`, in the export format, one JSON line each: for auditors of every team,
     with a bearer token (a leaf may be any team's, and its metadata is not for the public)."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    user_id = services().app.credentials.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    user_id = bearer_user_id()
     if user_id is None:
         detail = gettext("Send an auditor's bearer token: Authorization: Bearer <token>.")
         return problem(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
-    if not services().app.viewer_for(services().app.user(user_id)).auditor_of_all_teams:
+    if not Account(services().app.user(user_id)).viewer.auditor_of_all_teams:
         return problem(403, detail=gettext("Only an auditor of every team reads the stored events."))
     try:
         start, limit = int(request.args.get("start", "")), int(request.args.get("limit", EVENTS_PAGE))
