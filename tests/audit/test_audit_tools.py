@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.audit.forking import fork_the_log
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.story import tell_long_story, tell_story
 from tracker.audit.errors import AuditError
@@ -57,24 +58,7 @@ def test_the_witness_accepts_growth_and_keeps_evidence_of_a_rewrite(services, tm
     grown = witness("http://tracker", key, state, fetch)
     assert grown.size > grown.previous_size
     # the server signs a rewritten history (a forked log) with its own key: the witness refuses it, with evidence
-    from sqlalchemy import text
-
-    with services.engine.begin() as conn:
-        conn.execute(text("DELETE FROM signed_checkpoints"))
-        conn.execute(text("DELETE FROM merkle_leaves"))
-        conn.execute(text("DELETE FROM merkle_nodes"))
-        conn.execute(text("UPDATE projection_tracking SET position = 0 WHERE name = 'merkle_tree'"))
-    first = services.app.recorder.select_notifications(1, 1)[0]
-    from eventsourcing.persistence import StoredEvent
-
-    services.app.recorder.insert_events([StoredEvent(first.originator_id, 999, first.topic, first.state)])
-    from tracker.projections.event_index import stored_events_table
-
-    table, position = stored_events_table(services.engine.dialect.name)
-    with services.engine.begin() as conn:
-        conn.execute(text(f"DELETE FROM {table} WHERE {position} = :p"), {"p": first.id})
-    services.projections.catch_up(["merkle_tree"])
-    services.signed_log.sign_head()
+    fork_the_log(services)
     with pytest.raises(LogMisbehaved, match="evidence"):
         witness("http://tracker", key, state, fetch)
     assert len(list(state.glob("evidence-*/*-checkpoint"))) == 2

@@ -9,16 +9,14 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from eventsourcing.persistence import StoredEvent
-from sqlalchemy import text
 
+from tests.audit.forking import fork_the_log
 from tests.story import tell_story
 from tracker.audit import mirror as mirror_module
 from tracker.audit.export import export_log
 from tracker.audit.mirror import SplitView, mirror, verify_mirror
 from tracker.audit.notes import NoteKey
 from tracker.cli import main
-from tracker.projections.event_index import stored_events_table
 from tracker.web import create_app
 
 URL = "https://tracker.example"
@@ -92,15 +90,7 @@ def test_a_forked_log_is_refused_with_the_evidence(log, tmp_path):
     directory = tmp_path / "mirror"
     kept = mirror(URL, directory, log.key, log.token, fetch=log.fetch)
     # given the server rolls its log back, rewrites an event, regrows it and signs the forked head with its key
-    with log.engine.begin() as conn:
-        for table in ("signed_checkpoints", "merkle_leaves", "merkle_nodes"):
-            conn.execute(text(f"DELETE FROM {table}"))
-        conn.execute(text("UPDATE projection_tracking SET position = 0 WHERE name = 'merkle_tree'"))
-    first = log.app.recorder.select_notifications(1, 1)[0]
-    log.app.recorder.insert_events([StoredEvent(first.originator_id, 999, first.topic, first.state)])
-    table, position = stored_events_table(log.engine.dialect.name)
-    with log.engine.begin() as conn:
-        conn.execute(text(f"DELETE FROM {table} WHERE {position} = :p"), {"p": first.id})
+    fork_the_log(log)
     tell_story(log.app)
     log.projections.catch_up(["merkle_tree"])
     log.signed_log.sign_head()
