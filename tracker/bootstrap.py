@@ -55,7 +55,13 @@ class Services:
     def team_as_of(self, team_id: UUID, as_of: date, known_at: int | None = None) -> AbstractContextManager[AsOf]:
         """The team's read models as of a business date, as known at a log position (default: now)."""
         return team_as_of(
-            self.app, self.engine, team_projections(), team_id, as_of, known_at, self.app.team(team_id).time_zone
+            self.app,
+            self.engine,
+            team_projections(self.app.sealer.open_erasable),
+            team_id,
+            as_of,
+            known_at,
+            self.app.team(team_id).time_zone,
         )
 
     @contextmanager
@@ -109,7 +115,7 @@ def build_services(
             clock=clock,
         )
         drop_dead_connections_at_once(app.recorder)
-        projections = ProjectionRunner(app, engine, all_projections())
+        projections = ProjectionRunner(app, engine, all_projections(app.sealer.open_erasable))
         signed_log = SignedLog(engine, settings.signing_key_file, clock=clock)
         rate_limits.create_all(engine)  # counts shared by every worker (tracker.rate_limits)
         readiness.create_all(engine)  # /readyz's write probe (tracker.persistence.write_refused)

@@ -190,6 +190,11 @@ class KeyStore:
                 .where(data_keys.c.key_id == key_id.hex, data_keys.c.wrapped.is_not(None))
                 .values(wrapped=None, erased_at=datetime.now(UTC))
             )
+        self.flush()
+
+    def flush(self) -> None:
+        """Write SQLite's WAL back into the database file and empty it, so overwritten pages leave no copy behind
+        (secure_delete zeroes what was deleted in the file itself); nothing to do on PostgreSQL."""
         if self.engine.dialect.name == "sqlite":
             raw = self.engine.raw_connection()  # outside any transaction, as a checkpoint must be
             try:
@@ -301,6 +306,19 @@ class Sealer:
             return AESGCM(key).decrypt(blob[:12], blob[12:], key_id.bytes).decode()
         except InvalidTag:
             raise MasterKeyError(f"sealed text under {key_id} does not open with its key") from None
+
+    def open_erasable(self, texts: list[str]) -> list[str | None]:
+        """Names and places as stored (tracker.projections.types.OpenTexts): sealed ones opened with their keys,
+        fetched in one query (None for a destroyed key); ones recorded in the clear as they are."""
+        sealed = [text for text in texts if is_sealed(text)]
+        keys = self.key_store.get_many(list({parse_sealed(text)[0] for text in sealed})) if sealed else {}
+        opened: list[str | None] = []
+        for text in texts:
+            try:
+                opened.append(self.open(text, keys) if is_sealed(text) else text)
+            except KeyErased:
+                opened.append(None)
+        return opened
 
 
 def _master_check(master_key: MasterKey) -> bytes:

@@ -13,6 +13,7 @@ from tracker.confidentiality import KeyErased, Sealer, is_sealed, parse_sealed
 from tracker.domain import Commitment, Meeting
 from tracker.domain.access import Viewer
 from tracker.domain.values import CommitmentStatus, Visibility
+from tracker.projections.types import ERASED_PLACE
 
 SHOWN, WITHHELD, ERASED = "shown", "withheld", "erased"
 
@@ -109,6 +110,11 @@ class Reader:
         self.access_log = access_log
         self.clock = clock
 
+    def _place(self, meeting: Meeting, erased: bool) -> str:
+        """Where the meeting was held (sealed from Meeting.Held version 2 so that it can be erased, not hidden)."""
+        place = None if erased else self.sealer.open_erasable([meeting.place])[0]
+        return ERASED_PLACE if place is None else place
+
     def meeting(self, meeting_id: UUID, viewer: Viewer, page: str) -> MeetingView:
         meeting: Meeting = self._get(Meeting, meeting_id)
         session = _ReadSession(self, viewer, page, meeting.team_id)
@@ -131,7 +137,7 @@ class Reader:
             team_id=meeting.team_id,
             held_on=meeting.held_on,
             kind=meeting.kind.value,
-            place=meeting.place,
+            place=self._place(meeting, minutes_erased),
             attendee_ids=list(meeting.attendee_ids),
             guests_female=meeting.guests_female,
             guests_male=meeting.guests_male,

@@ -43,6 +43,7 @@ class MemberAsDict(Transcoding):
             public_display=PublicDisplay(data["public_display"]),
             joined_on=data["joined_on"],
             left_on=data["left_on"],
+            erased=data.get("erased", False),  # snapshots taken before members could be erased
         )
 
 

@@ -31,6 +31,7 @@ from tracker.domain.values import (
     UserRole,
     Visibility,
 )
+from tracker.projections.types import Erased
 
 
 def N_(message: str) -> str:
@@ -188,6 +189,17 @@ def labelled(vocabulary: type[StrEnum]) -> list[tuple[str, str]]:
     """Every value of a vocabulary with its English label, in the enum's order."""
     labels = LABELS.get(vocabulary, {})
     return [(member.value, labels.get(member.value, member.value)) for member in vocabulary]
+
+
+ERASED_WORDS = {"member": N_("erased member"), "place": N_("erased")}
+"""What stands in, in the reader's language, for a text that was erased (tracker.projections.types.Erased)."""
+
+
+def shown_erased(value: object, translate: Callable[[str], str]) -> object:
+    """Jinja's `finalize` for every printed value: an erased name or place as its word, anything else as it is."""
+    if isinstance(value, Erased):
+        return translate(ERASED_WORDS[value.kind])
+    return value
 
 
 def region_name(value: str, translate: Callable[[str], str]) -> str:

@@ -13,6 +13,8 @@ from tracker.bootstrap import build_services
 from tracker.confidentiality import MasterKey, MasterKeyError, data_keys, open_backup, seal_backup
 from tracker.domain import Meeting
 from tracker.domain.access import PUBLIC, Viewer
+from tracker.projections.meetings import meetings
+from tracker.projections.types import is_erased
 
 PAGE = "/test"
 
@@ -141,6 +143,26 @@ def test_minutes_can_be_erased_and_the_reason_must_be_from_the_list(services, st
     secretary = Viewer("user:gulnara", secretary_of=frozenset({story.team_id}))
     meeting = app.read_meeting(story.meeting.id, viewer=secretary, page=PAGE)
     assert meeting.minutes.state == "erased" and all(item.state == "erased" for item in meeting.agenda)
+
+
+def test_a_meetings_place_is_sealed_under_its_key_read_by_everyone_and_erased_with_the_meeting(
+    services, story, settings
+):
+    # given a meeting held in a named place: the log holds the place sealed, the read models and pages opened
+    app, place = services.app, "Айыл өкмөтүнүн залы"
+    assert all(place.encode() not in n.state for n in app.recorder.select_notifications(1, 1000))
+    with services.engine.connect() as conn:
+        assert conn.execute(select(meetings.c.place)).scalar() == place
+    assert app.read_meeting(story.meeting.id, viewer=PUBLIC, page=PAGE).place == place
+    # when the meeting is erased
+    app.erase_item(story.meeting.id, reason="person_request", by="cli:admin")
+    # then its place is erased everywhere it was read, as of any date, and from the database file
+    with services.engine.connect() as conn:
+        assert is_erased(conn.execute(select(meetings.c.place)).scalar())
+    assert is_erased(app.read_meeting(story.meeting.id, viewer=PUBLIC, page=PAGE).place)
+    with services.team_as_of(story.team_id, date(2015, 3, 31)) as view:
+        assert is_erased(view.conn.execute(select(meetings.c.place)).scalar())
+    assert place.encode() not in raw_database_bytes(settings.database_url)
 
 
 def test_rotating_the_master_key_keeps_every_text_readable_under_the_new_key_only(services, story, settings, clock):

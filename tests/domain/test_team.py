@@ -12,6 +12,7 @@ from tracker.domain import Team, TeamCode
 from tracker.domain.errors import (
     InvalidValue,
     LeftBeforeJoined,
+    MemberAlreadyErased,
     MemberAlreadyLeft,
     RegionOfAnotherCountry,
     RegionUnchanged,
@@ -21,6 +22,7 @@ from tracker.domain.events import Stamp
 from tracker.domain.values import (
     AgeBand,
     Country,
+    ErasureReason,
     Gender,
     PublicDisplay,
     Region,
@@ -431,3 +433,70 @@ def test_every_country_has_its_regions_and_its_capital():
     assert len(regions_of(Country.KG)) == 9 and Region.KG_BISHKEK_CITY in regions_of(Country.KG)
     assert len(regions_of(Country.TJ)) == 5 and Region.TJ_DUSHANBE_CITY in regions_of(Country.TJ)
     assert len(regions_of(Country.UZ)) == 14 and Region.UZ_TASHKENT_CITY in regions_of(Country.UZ)
+
+
+# Erasure of a member
+
+
+def test_given_a_member_when_they_are_erased_then_their_name_goes_and_their_sector_and_dates_stay(team, chair_id):
+    # given a member who chose to appear by initials and left
+    team.change_member_display(chair_id, public_display=PublicDisplay.INITIALS, stamp=on(date(2024, 3, 1)))
+    team.remove_member(chair_id, reason="sealed:moved", stamp=on(date(2024, 5, 1)))
+    team.collect_events()
+    before = team.member(chair_id)
+    # when they are erased at their request
+    team.erase_member(chair_id, reason=ErasureReason.PERSON_REQUEST, stamp=on(date(2024, 6, 1)))
+    # then one event says so, with the reason from the list and no name
+    (erased,) = team.collect_events()
+    assert isinstance(erased, Team.MemberErased) and erased.is_correction
+    assert (erased.member_id, erased.reason_code) == (chair_id, "person_request")
+    assert erased.business_date == date(2024, 6, 1)
+    # and the team knows them with no name, their role, sector, display and dates as they were
+    after = team.member(chair_id)
+    assert after.erased and after.name == ""
+    assert (after.role, after.sector, after.public_display) == (before.role, before.sector, before.public_display)
+    assert (after.joined_on, after.left_on) == (before.joined_on, before.left_on)
+    assert chair_id in team.members_on(date(2024, 4, 1))
+
+
+def test_given_an_erased_member_when_they_are_erased_again_then_it_is_refused(team, chair_id):
+    # given
+    team.erase_member(chair_id, reason=ErasureReason.COURT_ORDER, stamp=on(date(2024, 6, 1)))
+    team.collect_events()
+    # when
+    with pytest.raises(MemberAlreadyErased) as refused:
+        team.erase_member(chair_id, reason=ErasureReason.COURT_ORDER, stamp=on(date(2024, 6, 2)))
+    # then
+    assert refused.value.field == "member_id" and team.pending_events == []
+
+
+def test_given_an_erased_member_when_the_team_is_reloaded_from_a_snapshot_then_they_are_still_erased(record):
+    # given a team with an erased member, snapshotted
+    team = register_team()
+    member_id = join(team, JOINED_ON)
+    team.erase_member(member_id, reason=ErasureReason.PERSON_REQUEST, stamp=on(date(2024, 6, 1)))
+    record.save(team)
+    record.take_snapshot(team.id)
+    # when
+    reloaded = record.repository.get(team.id)
+    # then
+    assert reloaded.member(member_id).erased and reloaded.member(member_id).name == ""
+
+
+def test_given_a_version_2_member_joined_with_the_name_in_the_clear_when_reloaded_then_the_name_is_read_as_stored(
+    team, record
+):
+    # given a version 2 record of a member joining: the name in the clear, not sealed
+    member_id = join(team, date(2024, 2, 1))
+    (joined,) = team.collect_events()
+    stored = record.mapper.to_stored_event(joined)
+    state = record.mapper.transcoder.decode(stored.state)
+    state["class_version"], state["name"] = 2, "Эрмек Сыдыков"
+    stored_v2 = type(stored)(
+        stored.originator_id, stored.originator_version, stored.topic, record.mapper.transcoder.encode(state)
+    )
+    # when
+    upcast = record.mapper.to_domain_event(stored_v2)
+    # then
+    assert isinstance(upcast, Team.MemberJoined)
+    assert (upcast.member_id, upcast.name) == (member_id, "Эрмек Сыдыков")

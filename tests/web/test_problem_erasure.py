@@ -43,6 +43,6 @@ def test_a_name_that_is_no_item_says_so_on_its_field(web, world):
     refused = admin.post(
         "/admin/erase", data={"item_id": "0193a1b2-0000-7000-8000-000000000000", "reason": "court_order"}
     )
-    assert refused.status_code == 422 and "No meeting, decision, commitment or problem" in refused.get_data(
+    assert refused.status_code == 422 and "No meeting, decision, commitment, problem or member" in refused.get_data(
         as_text=True
     )

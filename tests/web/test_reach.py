@@ -197,12 +197,14 @@ def test_a_confirmation_for_another_item_erases_nothing_and_asks_again(web, serv
 def test_admin_erase_names_meetings_and_decisions_by_id_and_refuses_an_unknown_name(web, services, world):
     admin = logged_in(web, "admin")
     meeting = admin.post("/admin/erase", data={"item_id": str(world.a.meeting.id), "reason": "court_order"})
-    assert meeting.status_code == 200 and "Meeting: its minutes and agenda" in meeting.get_data(as_text=True)
+    assert meeting.status_code == 200 and "Meeting: its minutes, agenda and place" in meeting.get_data(as_text=True)
     decision = admin.post("/admin/erase", data={"item_id": world.b_decision.hex, "reason": "court_order"})
     assert decision.status_code == 200 and "Ворух" in decision.get_data(as_text=True)
     unknown = admin.post("/admin/erase", data={"item_id": "MIR-2099-99", "reason": "court_order"})
     assert unknown.status_code == 422
-    assert "No meeting, decision, commitment or problem MIR-2099-99 was found." in unknown.get_data(as_text=True)
+    assert "No meeting, decision, commitment, problem or member MIR-2099-99 was found." in unknown.get_data(
+        as_text=True
+    )
 
 
 def test_a_member_searching_a_reference_of_their_team_lands_on_it_in_their_area(web, world):

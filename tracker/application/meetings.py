@@ -59,7 +59,7 @@ class MeetingCommands:
         with problems.check():
             meeting = Meeting.hold(
                 meeting_id=meeting_id,
-                place=place,
+                place=self.sealer.seal(meeting_id, place.strip()),
                 attendee_ids=list(attendee_ids),
                 visiting_team_ids=visiting,
                 agenda=[self.sealer.seal(meeting_id, item) for item in agenda_items],

@@ -96,10 +96,12 @@ class TeamCommands:
         by: str,
         public_display: str = vocabularies.PublicDisplay.FULL_NAME,
     ) -> Save:
+        """The name is sealed under the member's own key, so that erasing the member destroys it."""
         team, stamp, member_id = self._get(Team, team_id), inputs.stamp(joined_on, by, "joined_on"), new_id()
+        self.sealer.new_item(member_id)
         team.add_member(
             member_id=member_id,
-            name=name,
+            name=self.sealer.seal(member_id, name.strip()),
             role=parse(vocabularies.Role, role, "role"),
             sector=parse(vocabularies.Sector, sector, "sector"),
             gender=parse(vocabularies.Gender, gender, "gender"),

@@ -20,9 +20,11 @@ from tracker.queries.public_report import provenance, public_report, report_peri
 @click.argument("item_id", type=click.UUID)
 @click.option("--reason", required=True, type=click.Choice([reason.value for reason in ErasureReason]))
 def erase(item_id: UUID, reason: str) -> None:
-    """Destroy an item's text for good (its data key): a meeting's minutes, a decision, or a commitment's decision.
+    """Destroy an item's text for good (its data key): a meeting's minutes, agenda and place, a decision, a
+    commitment's decision, a problem's text, or a member's name.
 
-    The item stays in the record as erased, with its dates, statuses and outcome.
+    The item stays in the record as erased, with its dates, statuses and outcome; an erased member keeps their
+    role, sector, dates and commitments.
     """
     with opened_services() as services:
         key_id = services.erase_item(item_id, reason=reason, by=cli_user())

@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from tracker.documents.templates import STATIC, TEMPLATES, TRANSLATIONS, render
+from tracker.projections.types import is_erased
 from tracker.queries.commitments import CommitmentLine
 from tracker.queries.public_report import OpenedReport
 
@@ -123,7 +124,9 @@ def _entry(opened: OpenedReport, entry: Any) -> dict[str, Any]:
 
 
 def _iso(value: Any) -> Any:
-    """Dates as ISO text, in dicts and lists, for JSON."""
+    """Dates as ISO text, in dicts and lists, for JSON; an erased member's name as null."""
+    if is_erased(value):
+        return None
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):

@@ -13,7 +13,7 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tracker.domain.values import Country, MeetingKind, Role, Sector
-from tracker.vocabulary import PROBLEM_WORDS, label_of, region_name
+from tracker.vocabulary import PROBLEM_WORDS, label_of, region_name, shown_erased
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -34,10 +34,13 @@ def environment(language: str) -> Environment:
     """One environment per language: the same templates the web uses, translated by the same catalogues."""
     if language not in LANGUAGES:
         raise ValueError(f"no documents in {language!r}: one of {', '.join(LANGUAGES)}")
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"]
-    )
     catalogue = translations(language)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(),
+        extensions=["jinja2.ext.i18n"],
+        finalize=lambda value: shown_erased(value, catalogue.gettext),
+    )
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         get_locale=lambda: language, format_date=lambda value, style="medium": _date(value, style, language)

@@ -59,6 +59,10 @@ class MemberAlreadyLeft(DomainError):
     field = "member_id"
 
 
+class MemberAlreadyErased(DomainError):
+    field = "member_id"
+
+
 class LeftBeforeJoined(DomainError):
     field = "on"
 

@@ -35,10 +35,13 @@ class Meeting(Aggregate):
         pass
 
     class Held(Event, Aggregate.Created):
-        """A meeting was recorded as held on its business date, with attendance, agenda and minutes."""
+        """A meeting was recorded as held on its business date, with attendance, agenda and minutes. Its place is
+        sealed under the meeting's key from version 2 (erasing the meeting erases it); version 1 held it in the
+        clear."""
 
+        class_version = 2
         kind: str
-        place: str
+        place: Sealed
         attendee_ids: list[UUID]
         guests_female: int
         guests_male: int
@@ -46,6 +49,10 @@ class Meeting(Aggregate):
         agenda: list[Sealed]
         minutes: Sealed
         minutes_visibility: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            """Version 1 held the place in the clear: it is read as it was stored (is_sealed tells them apart)."""
 
         def apply(self, meeting: Meeting) -> None:
             meeting.team_id = self.team_id
@@ -134,7 +141,7 @@ class Meeting(Aggregate):
         meeting_id: UUID,
         team: Team,
         kind: MeetingKind,
-        place: str,
+        place: Sealed,
         attendee_ids: list[UUID],
         guests_female: int,
         guests_male: int,

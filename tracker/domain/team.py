@@ -8,12 +8,20 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from tracker.domain.errors import InvalidValue, LeftBeforeJoined, MemberAlreadyLeft, RegionUnchanged, UnknownMember
+from tracker.domain.errors import (
+    InvalidValue,
+    LeftBeforeJoined,
+    MemberAlreadyErased,
+    MemberAlreadyLeft,
+    RegionUnchanged,
+    UnknownMember,
+)
 from tracker.domain.events import Sealed, Stamp, TrackedEvent
 from tracker.domain.values import (
     TEAM_CODE_PATTERN,
     AgeBand,
     Country,
+    ErasureReason,
     Gender,
     PublicDisplay,
     Region,
@@ -26,8 +34,11 @@ from tracker.domain.values import (
 
 @dataclass(frozen=True)
 class Member:
+    """A member as the team knows them. `name` is as stored: sealed under the member's own key for members who
+    joined from MemberJoined version 3, in the clear for those recorded before; empty once the member is erased."""
+
     id: UUID
-    name: str
+    name: Sealed
     role: Role
     sector: Sector
     gender: Gender
@@ -35,6 +46,7 @@ class Member:
     public_display: PublicDisplay
     joined_on: date
     left_on: date | None = None
+    erased: bool = False
 
     def is_member_on(self, day: date) -> bool:
         return self.joined_on <= day and (self.left_on is None or day < self.left_on)
@@ -97,11 +109,12 @@ class Team(Aggregate):
             team.region = self.region
 
     class MemberJoined(Event):
-        """A person joined the team, representing a sector."""
+        """A person joined the team, representing a sector. The name is sealed under the member's own key (the
+        member id), so the member can be erased (MemberErased); version 2 and before held it in the clear."""
 
-        class_version = 2
+        class_version = 3
         member_id: UUID
-        name: str
+        name: Sealed
         role: str
         sector: str
         gender: str
@@ -112,6 +125,10 @@ class Team(Aggregate):
         def upcast_v1_v2(state: dict[str, object]) -> None:
             """Version 1 had no public display: members then always appeared by full name."""
             state["public_display"] = PublicDisplay.FULL_NAME.value
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, object]) -> None:
+            """Version 2 held the name in the clear: it is read as it was stored (is_sealed tells the two apart)."""
 
         def apply(self, team: Team) -> None:
             team.members[str(self.member_id)] = Member(
@@ -155,6 +172,20 @@ class Team(Aggregate):
         def apply(self, team: Team) -> None:
             member = team.members[str(self.member_id)]
             team.members[str(self.member_id)] = replace(member, left_on=self.business_date)
+
+    class MemberErased(Event):
+        """A member was erased at their request (or a court's): their name's key was destroyed, and reports name
+        them "erased member" from now on, as of any date. Their role, sector, dates, attendance and commitments
+        stay. For a member who joined before names were sealed, the name stays in that stored event: every read
+        model, page and export for the public drops it (see docs/confidentiality.md)."""
+
+        is_correction = True
+        member_id: UUID
+        reason_code: str
+
+        def apply(self, team: Team) -> None:
+            member = team.members[str(self.member_id)]
+            team.members[str(self.member_id)] = replace(member, name="", erased=True)
 
     @classmethod
     def register(
@@ -224,7 +255,7 @@ class Team(Aggregate):
         self,
         *,
         member_id: UUID,
-        name: str,
+        name: Sealed,
         role: Role,
         sector: Sector,
         gender: Gender,
@@ -232,6 +263,7 @@ class Team(Aggregate):
         public_display: PublicDisplay,
         stamp: Stamp,
     ) -> None:
+        """`name` comes sealed under the member's key; an empty name (nothing to seal) is refused."""
         if not name.strip():
             raise InvalidValue("name", "a member needs a name")
         if str(member_id) in self.members:
@@ -266,8 +298,14 @@ class Team(Aggregate):
     def remove_member(self, member_id: UUID, *, reason: Sealed, stamp: Stamp) -> None:
         member = self._current_member(member_id)
         if stamp.business_date < member.joined_on:
-            raise LeftBeforeJoined(f"{member.name} joined on {member.joined_on}, after {stamp.business_date}")
+            raise LeftBeforeJoined(f"the member joined on {member.joined_on}, after {stamp.business_date}")
         self.trigger_event(self.MemberLeft, member_id=member_id, reason=reason, **stamp.fields(self.id))
+
+    def erase_member(self, member_id: UUID, *, reason: ErasureReason, stamp: Stamp) -> None:
+        """Record that the member's name was erased (its key destroyed first, by the application)."""
+        if self.member(member_id).erased:
+            raise MemberAlreadyErased(f"member {member_id} of team {self.code} was already erased")
+        self.trigger_event(self.MemberErased, member_id=member_id, reason_code=reason.value, **stamp.fields(self.id))
 
     def member(self, member_id: UUID) -> Member:
         try:
@@ -281,7 +319,7 @@ class Team(Aggregate):
     def _current_member(self, member_id: UUID) -> Member:
         member = self.member(member_id)
         if member.left_on is not None:
-            raise MemberAlreadyLeft(f"{member.name} left the team on {member.left_on}")
+            raise MemberAlreadyLeft(f"the member left the team on {member.left_on}")
         return member
 
 

@@ -10,13 +10,15 @@ from tracker.projections.problems import Problems
 from tracker.projections.roster import Roster
 from tracker.projections.runner import Projection
 from tracker.projections.team_directory import TeamDirectory
+from tracker.projections.types import OpenTexts, clear_texts_only
 from tracker.projections.user_directory import UserDirectory
 
 
-def team_projections() -> list[Projection]:
-    """The read models of a team's record: also what an as-of view folds the team's events into."""
-    return [TeamDirectory(), Roster(), Meetings(), Commitments(), Problems(), Ledger()]
+def team_projections(open_texts: OpenTexts = clear_texts_only) -> list[Projection]:
+    """The read models of a team's record: also what an as-of view folds the team's events into. `open_texts`
+    opens members' names and meetings' places (Sealer.open_erasable)."""
+    return [TeamDirectory(), Roster(open_texts), Meetings(open_texts), Commitments(), Problems(), Ledger()]
 
 
-def all_projections() -> list[Projection]:
-    return [EventIndex(), *team_projections(), Dashboard(), UserDirectory(), MerkleTree()]
+def all_projections(open_texts: OpenTexts = clear_texts_only) -> list[Projection]:
+    return [EventIndex(), *team_projections(open_texts), Dashboard(), UserDirectory(), MerkleTree()]

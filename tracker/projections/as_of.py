@@ -1,7 +1,8 @@
 """Bitemporal views of one team: what the record said as of a business date, as known at a log position.
 
 The team's events recorded up to position P whose business date is on or before D, plus every correction,
-annulment and erasure recorded by P whatever its date, are folded by the very projections that build the live
+annulment and erasure recorded by P whatever its date, plus every erasure recorded since (an erased name or
+text is gone from every view of the past too), are folded by the very projections that build the live
 read models, into a scratch in-memory database: the live tables are never touched, and the same queries
 (tracker.queries.summaries) answer for both.
 """
@@ -16,9 +17,11 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from eventsourcing.utils import get_topic
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
+from tracker.domain import Meeting, Team
 from tracker.projections.batch import apply_events
 from tracker.projections.event_index import team_log
 from tracker.projections.runner import Projection
@@ -50,8 +53,10 @@ def team_as_of(
     time_zone: str = "UTC",
 ) -> Iterator[AsOf]:
     with engine.connect() as live:
-        notifications = team_log(live, team_id.hex, known_at)
-    position = known_at if known_at is not None else (notifications[-1].id if notifications else 0)
+        logged = team_log(live, team_id.hex)
+    position = known_at if known_at is not None else (logged[-1].id if logged else 0)
+    erasures = {get_topic(Team.MemberErased), get_topic(Meeting.ItemErased)}
+    notifications = [n for n in logged if n.id <= position or n.topic in erasures]
     scratch = create_engine("sqlite://", poolclass=StaticPool)
     try:
         with scratch.begin() as conn:

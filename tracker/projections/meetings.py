@@ -25,7 +25,7 @@ from sqlalchemy import (
 
 from tracker.domain.meeting import Meeting
 from tracker.projections.batch import Batch, Rows, stored_ids
-from tracker.projections.types import UTCDateTime
+from tracker.projections.types import ERASED_PLACE, ErasableText, OpenTexts, UTCDateTime, clear_texts_only
 
 metadata = MetaData()
 meetings = Table(
@@ -35,7 +35,7 @@ meetings = Table(
     Column("team_id", String(32), nullable=False, index=True),
     Column("held_on", Date, nullable=False),
     Column("kind", String(16), nullable=False),
-    Column("place", String(500), nullable=False),
+    Column("place", ErasableText(500, ERASED_PLACE), nullable=True),  # opened; NULL once the meeting is erased
     Column("guests_female", Integer, nullable=False),
     Column("guests_male", Integer, nullable=False),
     Column("visiting_team_ids", Text, nullable=False),
@@ -86,7 +86,7 @@ meeting_corrections = Table(
 
 class Meetings:
     name = "meetings"
-    version = 2  # 2: meeting_corrections indexed by team
+    version = 3  # 2: meeting_corrections indexed by team; 3: places sealed from Meeting.Held version 2, erasable
     metadata = metadata
     consumes = (
         Meeting.Held,
@@ -98,6 +98,9 @@ class Meetings:
         Meeting.ItemErased,
     )
 
+    def __init__(self, open_texts: OpenTexts = clear_texts_only) -> None:
+        self.open_texts = open_texts
+
     def apply(self, conn: Connection, event: Any, position: int) -> None:
         self.apply_batch(conn, [(event, position)])
 
@@ -105,9 +108,11 @@ class Meetings:
         rows = Rows(conn)
         later = [e.originator_id.hex for e, _ in batch if not isinstance(e, Meeting.Held)]
         known = stored_ids(conn, meetings.c.meeting_id, later)
+        held = [event for event, _ in batch if isinstance(event, Meeting.Held)]
+        places = dict(zip((id(event) for event in held), self.open_texts([e.place for e in held]), strict=True))
         for event, position in batch:
             if isinstance(event, Meeting.Held):
-                self._held(rows, event, position)
+                self._held(rows, event, places[id(event)], position)
                 known.add(event.originator_id.hex)
             elif event.originator_id.hex not in known:
                 continue  # an as-of view may hold a correction of a meeting it does not include
@@ -146,7 +151,7 @@ class Meetings:
             conn.execute(meetings.update().where(meeting_row).values(annulled=True))
         elif isinstance(event, Meeting.ItemErased):
             if item_id == event.originator_id:
-                conn.execute(meetings.update().where(meeting_row).values(minutes_erased=True))
+                conn.execute(meetings.update().where(meeting_row).values(minutes_erased=True, place=None))
             else:
                 conn.execute(decisions.update().where(decisions.c.decision_id == item_id.hex).values(erased=True))
         conn.execute(
@@ -166,7 +171,7 @@ class Meetings:
             ),
         )
 
-    def _held(self, rows: Rows, event: Meeting.Held, position: int) -> None:
+    def _held(self, rows: Rows, event: Meeting.Held, place: str | None, position: int) -> None:
         rows.insert(
             meetings,
             dict(
@@ -174,7 +179,7 @@ class Meetings:
                 team_id=event.team_id.hex,
                 held_on=event.business_date,
                 kind=event.kind,
-                place=event.place,
+                place=place,
                 guests_female=event.guests_female,
                 guests_male=event.guests_male,
                 visiting_team_ids=" ".join(team_id.hex for team_id in event.visiting_team_ids),

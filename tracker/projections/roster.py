@@ -1,6 +1,8 @@
 """Read model `roster`: a team's current and past members, with role, sector, gender, age band and dates.
 
-Consumes Team.MemberJoined, MemberRoleChanged, MemberDisplayChanged and MemberLeft; owns `roster_members`.
+Consumes Team.MemberJoined, MemberRoleChanged, MemberDisplayChanged, MemberLeft and MemberErased; owns
+`roster_members`. Names are kept opened (they are sealed only so that they can be erased); an erased member's
+name is NULL and reads back as ERASED_MEMBER.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from typing import Any
 from sqlalchemy import Column, Connection, Date, MetaData, String, Table, select
 
 from tracker.domain.team import Team
+from tracker.projections.batch import Batch
+from tracker.projections.types import ERASED_MEMBER, ErasableText, OpenTexts, clear_texts_only, is_erased
 
 metadata = MetaData()
 roster_members = Table(
@@ -17,7 +21,7 @@ roster_members = Table(
     metadata,
     Column("member_id", String(32), primary_key=True),
     Column("team_id", String(32), nullable=False, index=True),
-    Column("name", String(200), nullable=False),
+    Column("name", ErasableText(200, ERASED_MEMBER), nullable=True),  # NULL once erased
     Column("role", String(16), nullable=False),
     Column("sector", String(32), nullable=False),
     Column("gender", String(8), nullable=False),
@@ -30,18 +34,34 @@ roster_members = Table(
 
 class Roster:
     name = "roster"
-    version = 1
+    version = 2  # 2: names sealed from MemberJoined version 3, and erasable
     metadata = metadata
-    consumes = (Team.MemberJoined, Team.MemberRoleChanged, Team.MemberDisplayChanged, Team.MemberLeft)
+    consumes = (
+        Team.MemberJoined,
+        Team.MemberRoleChanged,
+        Team.MemberDisplayChanged,
+        Team.MemberLeft,
+        Team.MemberErased,
+    )
 
-    def apply(self, conn: Connection, event: Any, position: int) -> None:
+    def __init__(self, open_texts: OpenTexts = clear_texts_only) -> None:
+        self.open_texts = open_texts
+
+    def apply_batch(self, conn: Connection, batch: Batch) -> None:
+        """The batch's names opened at once (one key query), then applied in order."""
+        joined = [event for event, _ in batch if isinstance(event, Team.MemberJoined)]
+        names = dict(zip((id(event) for event in joined), self.open_texts([e.name for e in joined]), strict=True))
+        for event, position in batch:
+            self.apply(conn, event, position, names.get(id(event)))
+
+    def apply(self, conn: Connection, event: Any, position: int, name: str | None = None) -> None:
         if isinstance(event, Team.MemberJoined):
             conn.execute(
                 roster_members.insert(),
                 dict(
                     member_id=event.member_id.hex,
                     team_id=event.team_id.hex,
-                    name=event.name,
+                    name=name if name is not None else self.open_texts([event.name])[0],
                     role=event.role,
                     sector=event.sector,
                     gender=event.gender,
@@ -56,6 +76,8 @@ class Roster:
             conn.execute(roster_members.update().where(row).values(role=event.role, sector=event.sector))
         elif isinstance(event, Team.MemberDisplayChanged):
             conn.execute(roster_members.update().where(row).values(public_display=event.public_display))
+        elif isinstance(event, Team.MemberErased):
+            conn.execute(roster_members.update().where(row).values(name=None))
         else:
             conn.execute(roster_members.update().where(row).values(left_on=event.business_date))
 
@@ -71,7 +93,10 @@ def members_of(conn: Connection, team_id: str) -> list[Any]:
 
 
 def public_name(member: Any) -> str:
-    """How public reports name a member: by full name, or (if they chose) by initials only."""
+    """How public reports name a member: by full name, or (if they chose) by initials only; ERASED_MEMBER once
+    erased."""
+    if is_erased(member.name):
+        return member.name
     if member.public_display == "initials":
         return " ".join(f"{part[0]}." for part in member.name.split() if part)
     return member.name

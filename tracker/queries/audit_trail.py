@@ -13,13 +13,16 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 from sqlalchemy import Connection, Select, select, text
 
+from tracker.domain import Meeting, Team
 from tracker.domain.access import Viewer
 from tracker.domain.timing import is_late_entry
 from tracker.projections.commitments import commitment_reference, commitments
 from tracker.projections.event_index import event_index, stored_events_table
 from tracker.projections.meetings import meetings
 from tracker.projections.merkle_tree import merkle_leaves
+from tracker.projections.roster import roster_members
 from tracker.projections.team_directory import list_teams
+from tracker.projections.types import ERASED_MEMBER, ERASED_PLACE
 from tracker.projections.user_directory import user_directory
 from tracker.reading import Reader
 
@@ -118,8 +121,10 @@ def _entries(
 ) -> list[dict[str, Any]]:
     events = _stored_events(conn, decode, [row.position for row in rows])
     by_id = {team.team_id: team for team in teams}
+    erased = _erased_members(conn, [e.member_id.hex for e in events.values() if isinstance(e, Team.MemberJoined)])
+    erased |= _erased_meetings(conn, [e.originator_id.hex for e in events.values() if isinstance(e, Meeting.Held)])
     fields = reader.event_fields(
-        viewer, page, [(UUID(row.team_id), _own_fields(events.get(row.position))) for row in rows]
+        viewer, page, [(UUID(row.team_id), _own_fields(events.get(row.position), erased)) for row in rows]
     )
     entries = []
     for row, shown in zip(rows, fields, strict=True):
@@ -137,12 +142,36 @@ def _entries(
     return entries
 
 
-def _own_fields(event: Any) -> dict[str, Any]:
+def _own_fields(event: Any, erased: set[str]) -> dict[str, Any]:
+    """An event's fields as the audit browser lists them. The name of an erased member, or the place of an erased
+    meeting, recorded before they were sealed (it stays in the stored event) is shown as erased, as a sealed one
+    whose key is gone is."""
     if event is None:
         return {}
-    return {
+    fields = {
         field.name: getattr(event, field.name) for field in dataclasses.fields(event) if field.name not in _NOT_SHOWN
     }
+    if isinstance(event, Team.MemberJoined) and event.member_id.hex in erased:
+        fields["name"] = ERASED_MEMBER
+    if isinstance(event, Meeting.Held) and event.originator_id.hex in erased:
+        fields["place"] = ERASED_PLACE
+    return fields
+
+
+def _erased_members(conn: Connection, member_ids: list[str]) -> set[str]:
+    if not member_ids:
+        return set()
+    query = select(roster_members.c.member_id).where(
+        roster_members.c.member_id.in_(member_ids), roster_members.c.name.is_(None)
+    )
+    return set(conn.execute(query).scalars())
+
+
+def _erased_meetings(conn: Connection, meeting_ids: list[str]) -> set[str]:
+    if not meeting_ids:
+        return set()
+    query = select(meetings.c.meeting_id).where(meetings.c.meeting_id.in_(meeting_ids), meetings.c.place.is_(None))
+    return set(conn.execute(query).scalars())
 
 
 def _stored_events(conn: Connection, decode: Decode, positions: list[int]) -> dict[int, Any]:

@@ -19,7 +19,7 @@ from tracker.config import Settings
 from tracker.domain.values import Country, MeetingKind, Role, Sector, UserRole
 from tracker.login_sessions import LIFETIME
 from tracker.rate_limits import SCHEME
-from tracker.vocabulary import PROBLEM_WORDS, label_of, region_name
+from tracker.vocabulary import PROBLEM_WORDS, label_of, region_name, shown_erased
 from tracker.web.drafts import recorded_keys
 from tracker.web.error_pages import init_error_pages
 from tracker.web.errors import error_summary
@@ -114,6 +114,7 @@ def _init_extensions(app: Flask) -> None:
         error_summary=error_summary,
         recorded_keys=recorded_keys,
     )
+    app.jinja_env.finalize = lambda value: shown_erased(value, gettext)  # before any template is compiled
     app.jinja_env.filters["label"] = lambda value: gettext(label_of(value, Role, Sector, MeetingKind, UserRole))
     app.jinja_env.globals["problem_word"] = lambda kind, value: gettext(label_of(value, PROBLEM_WORDS[kind]))
     app.jinja_env.filters["region_name"] = lambda value: region_name(value, gettext)

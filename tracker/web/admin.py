@@ -127,7 +127,7 @@ def erase() -> Any:
     with services().engine.connect() as conn:
         item = erasable_item(conn, services().reader, current_user.viewer, request.path, named)
     if item is None:
-        form.item_id.errors = [_("No meeting, decision, commitment or problem %(item)s was found.", item=named)]
+        form.item_id.errors = [_("No meeting, decision, commitment, problem or member %(item)s was found.", item=named)]
         form.confirmed.data = ""
         return render_template("admin/erase.html", form=form), 422
     if form.confirmed.data != item.item_id.hex:  # the first step, or the name now points elsewhere: ask again
@@ -157,7 +157,13 @@ def _erased_message(item: ErasableItem) -> str:
             "The text of the problem %(id)s was destroyed for good: its category, stage, dates and counts stay.",
             id=item.item_id,
         )
-    return _("The minutes and agenda of the meeting %(id)s were destroyed for good.", id=item.item_id)
+    if item.kind == "member":
+        return _(
+            "The name of the member %(id)s was destroyed for good: reports show an erased member, with their sector, "
+            "dates and commitments.",
+            id=item.item_id,
+        )
+    return _("The minutes, agenda and place of the meeting %(id)s were destroyed for good.", id=item.item_id)
 
 
 def _role_change(user_id: UUID, *, grant: bool) -> Any:

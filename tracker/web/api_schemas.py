@@ -7,6 +7,7 @@ from enum import StrEnum
 import marshmallow as ma
 
 from tracker.domain import values as vocabularies
+from tracker.projections.types import is_erased
 from tracker.queries.summaries import OUTCOMES
 from tracker.vocabulary import values
 
@@ -14,6 +15,16 @@ from tracker.vocabulary import values
 def one_of(vocabulary: type[StrEnum], *, leave_out: tuple[StrEnum, ...] = ()) -> ma.validate.OneOf:
     """A domain vocabulary as a validator: the OpenAPI document lists its values as an enum."""
     return ma.validate.OneOf([value for value in values(vocabulary) if value not in leave_out])
+
+
+class ErasableName(ma.fields.String):
+    """A member's name as publicly shown: null once the member was erased."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(allow_none=True, **kwargs)  # type: ignore[arg-type]
+
+    def _serialize(self, value: object, attr: str | None, obj: object, **kwargs: object) -> str | None:
+        return None if is_erased(value) else super()._serialize(value, attr, obj, **kwargs)
 
 
 class IdSchema(ma.Schema):
@@ -116,7 +127,9 @@ class HandOverIn(ma.Schema):
 
 class MemberOut(ma.Schema):
     id = ma.fields.UUID(required=True)
-    name = ma.fields.String(required=True, metadata={"description": "as the member chose to appear publicly"})
+    name = ErasableName(
+        required=True, metadata={"description": "as the member chose to appear publicly; null once erased"}
+    )
     role = ma.fields.String(required=True)
     sector = ma.fields.String(required=True, validate=one_of(vocabularies.Sector))
     joined_on = ma.fields.Date(required=True)
@@ -147,14 +160,16 @@ class EntryOut(ma.Schema):
     event = ma.fields.String(required=True, metadata={"description": "follow_up_reported, due_date_revised, ..."})
     status = ma.fields.String(allow_none=True)
     due_on = ma.fields.Date(allow_none=True)
-    owner = ma.fields.String(allow_none=True, metadata={"description": "handed over to: as publicly shown"})
+    owner = ErasableName(metadata={"description": "handed over to: as publicly shown; null for an erased member"})
 
 
 class CommitmentOut(ma.Schema):
     id = ma.fields.UUID(required=True)
     reference = ma.fields.String(required=True)
     description = ma.fields.String(allow_none=True, metadata={"description": "null when erased"})
-    owner = ma.fields.String(metadata={"description": "as publicly shown: name, initials or the body (reports)"})
+    owner = ErasableName(
+        metadata={"description": "as publicly shown: name, initials or the body (reports); null for an erased member"}
+    )
     owner_member_id = ma.fields.UUID(allow_none=True)
     owner_body = ma.fields.String(allow_none=True)
     made_on = ma.fields.Date(required=True)
@@ -186,7 +201,7 @@ class ReportOut(ma.Schema):
 
 class LedgerOut(ma.Schema):
     member_id = ma.fields.UUID(required=True)
-    name = ma.fields.String(required=True)
+    name = ErasableName(required=True, metadata={"description": "as publicly shown; null once erased"})
     as_of = ma.fields.Date(required=True)
     summary = ma.fields.Nested(Summary, required=True, metadata={"description": "public commitments they own"})
     non_public = ma.fields.Nested(NonPublicOut, required=True)

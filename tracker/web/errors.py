@@ -46,6 +46,7 @@ MESSAGES = {
     errors.CommitmentNotClosed: _l("Only a closed commitment can be reopened."),
     errors.MeetingAnnulled: _l("The meeting was annulled."),
     errors.MemberAlreadyLeft: _l("This member has already left the team."),
+    errors.MemberAlreadyErased: _l("This member was already erased."),
     errors.LeftBeforeJoined: _l("A member cannot leave before joining."),
     errors.VisibilityUnchanged: _l("The item already has this visibility."),
     errors.ReasonRequired: _l("Say why: every correction carries its reason."),

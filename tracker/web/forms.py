@@ -255,8 +255,11 @@ class RoleForm(Form):
 
 class ErasureForm(Form):
     item_id = StringField(
-        _l("A commitment's reference (e.g. NAR-2026-42), or a meeting's, decision's, commitment's or problem's id"),
-        validators=[DataRequired(), Length(max=64)],
+        _l(
+            "A commitment's reference (e.g. NAR-2026-42), a meeting's, decision's, commitment's, problem's or "
+            "member's id, or the address of a member's page"
+        ),
+        validators=[DataRequired(), Length(max=500)],
     )
     reason = SelectField(_l("Reason"), choices=choices(vocabularies.ErasureReason))
     confirmed = HiddenField()  # the id of the item the admin saw named on the confirmation step

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker.application.drafts import CommitmentDraft, DecisionDraft
 from tracker.domain.values import ProblemCategory
-from tracker.vocabulary import label_of
+from tracker.vocabulary import label_of, shown_erased
 from tracker.web.errors import NotAChoice, chosen_id, error_summary, message_for
 from tracker.web.forms import NO_CHOICE, MeetingForm
 
@@ -86,8 +86,13 @@ class Offer:
     problems: list[Any]
 
 
+def member_choice(member: Any) -> SelectChoice:
+    """A member to choose, by full name (an erased member as "erased member": WTForms prints labels itself)."""
+    return SelectChoice(member.member_id, str(shown_erased(member.name, _)))
+
+
 def offer_members(form: MeetingForm, offer: Offer) -> None:
-    members = [SelectChoice(m.member_id, m.name) for m in offer.members]
+    members = [member_choice(m) for m in offer.members]
     problems = [
         SelectChoice(p.problem_id, f"{_(label_of(p.category, ProblemCategory))} · {format_date(p.reported_on)}")
         for p in offer.problems

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.queries.problems import open_problems
 from tracker.queries.teams import current_members, member_names
 from tracker.web.forms import NO_CHOICE
-from tracker.web.meeting_form import Offer
+from tracker.web.meeting_form import Offer, member_choice
 from tracker.web.services import services
 
 
@@ -27,7 +27,7 @@ def meeting_offer(team_id: UUID) -> Offer:
 
 
 def member_choices(team_id: UUID) -> list[SelectChoice]:
-    return [NO_CHOICE] + [SelectChoice(m.member_id, m.name) for m in current_members_of(team_id)]
+    return [NO_CHOICE] + [member_choice(m) for m in current_members_of(team_id)]
 
 
 def member_names_of(team_id: UUID) -> dict[str, str]:
