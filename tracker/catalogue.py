@@ -18,7 +18,8 @@ _FIELD_MEANINGS = {
     "team_id": "the team the event belongs to (indexed in `event_index`)",
     "business_date": "business time: the local date (team's time zone) the event refers to",
     "recorded_by": "who recorded it: `user:<id>` or `cli:<os user>`",
-    "name": "a name as given (team or member); plain text, public",
+    "name": "a name as given: a team's in plain text; a member's sealed under the member's key (MemberJoined"
+    " version 3; plain text before), public unless the member was erased",
     "registered_on": "the date the team was registered, as corrected",
     "code": "the team's short Latin code, 2 to 8 capitals, unique (e.g. `MIR`), used in commitment references",
     "kind": "`CPPT` or `LCPC` for a team; `regular`, `extraordinary`, `town_meeting` or `exchange` for a meeting;"
@@ -36,7 +37,8 @@ _FIELD_MEANINGS = {
     "age_band": "`under_18`, `18_29`, `30_44`, `45_59` or `60_plus` (the first two count as young people)",
     "public_display": "`full_name`, or `initials` (public reports then show role and initials only)",
     "reason": "why (sealed under the item's key: the team's, the meeting's, the decision's or the problem's)",
-    "place": "where the meeting was held; plain text",
+    "place": "where the meeting was held: sealed under the meeting's key (Held version 2; plain text before), read"
+    " by everyone who reads the meeting, erased with it",
     "attendee_ids": "member ids present (members of the team on the meeting's date)",
     "guests_female": "number of women guests",
     "guests_male": "number of men guests",

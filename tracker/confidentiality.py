@@ -24,6 +24,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from sqlalchemy import Column, Engine, LargeBinary, MetaData, String, Table, insert, select, update
 
 from tracker.domain.errors import DomainError
+from tracker.domain.events import SEALED_FORM
 from tracker.persistence import write_transaction
 from tracker.projections.types import UTCDateTime
 
@@ -353,7 +354,7 @@ def _passphrase_key(passphrase: str, salt: bytes) -> bytes:
 
 def is_sealed(value: object) -> bool:
     """Whether a stored value is sealed text (as `Sealer.seal` writes it)."""
-    return isinstance(value, str) and value.startswith(f"{SEAL_PREFIX}:")
+    return isinstance(value, str) and SEALED_FORM.fullmatch(value) is not None
 
 
 def parse_sealed(sealed: str) -> tuple[UUID, bytes]:

@@ -129,6 +129,7 @@ def test_a_member_who_joined_with_a_sealed_name_is_erased_everywhere_and_from_th
     assert [path for path, text in after.items() if NEW_NAME in text] == []
     assert "erased member" in after[f"/teams/{team_id}"] and "erased member" in after["pdf"]
     assert "School" in after[f"/teams/{team_id}/members/{member_id}"]  # their sector and commitments stay
+    assert "erased member · School" in after[f"/secretary/teams/{team_id}/meetings/new"]  # still a member
     assert "Жыйын өткөрүү" in after[f"/teams/{team_id}/members/{member_id}"]
     ledger = json.loads(after[f"/api/v1/members/{member_id}/ledger"])
     assert ledger["name"] is None and ledger["summary"]["made"] == 1
@@ -198,3 +199,30 @@ def test_a_member_recorded_before_names_were_sealed_is_erased_from_everything_bu
     head = app.recorder.max_notification_id()
     services.erase_item(member_id, reason="court_order", by="cli:admin")
     assert app.recorder.max_notification_id() == head
+
+
+def test_two_erased_members_keep_their_own_rows_and_counts_in_the_auditors_replay(web, services, world):
+    # given two members, each owning a public commitment, both erased
+    app, team_id = services.app, world.a.team_id
+    first = add_member(app, team_id, NEW_NAME, "school", "female", "30_44")
+    second = add_member(app, team_id, "Тилек Асанов", "religious_leader", "male", "45_59")
+    promise_of(services, team_id, first)
+    promise_of(services, team_id, second, held_on=date(2015, 4, 21))
+    leaf = last_leaf(services)
+    for member_id in (first, second):
+        services.erase_item(member_id, reason="person_request", by="cli:admin")
+    # when an auditor replays the log as it was before the erasures
+    page = logged_in(web, "auditor_a").get(f"/audit/replay?team={team_id}&leaf={leaf}", headers=ENGLISH)
+    # then each erased member has a row of their own, with their own count
+    ledgers = page.get_data(as_text=True).split("Member ledgers", 1)[1]
+    assert ledgers.count("<th>erased member</th>") == 2
+    assert NEW_NAME not in ledgers and "Тилек Асанов" not in ledgers
+
+
+def test_a_name_recorded_in_the_clear_that_looks_sealed_is_read_as_written(web, services, world):
+    # given a member recorded before names were sealed, whose name happens to start like a sealed text
+    member_id = UUID("0193a1b2-0000-7000-8000-00000000e4e2")
+    joined_before_names_were_sealed(services, world.a.team_id, member_id, "v1:Бакыт")
+    # then the read models take it as it was written, and the team's page shows it
+    page = web.test_client().get(f"/teams/{world.a.team_id}", headers=ENGLISH).get_data(as_text=True)
+    assert "v1:Бакыт" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from uuid import UUID
 
@@ -9,6 +10,10 @@ from eventsourcing.domain import Aggregate
 
 Sealed = str
 """A free-text field as stored: ciphertext under its item's data key (see tracker.confidentiality)."""
+
+SEALED_FORM = re.compile(r"v1:[0-9a-f]{32}:[A-Za-z0-9+/]+={0,2}")
+"""The whole of a sealed text, `v1:<key id>:<base64(nonce + ciphertext)>`: a name or place recorded in the clear
+before they were sealed may start with "v1:" and still be clear text."""
 
 
 class TrackedEvent(Aggregate.Event):

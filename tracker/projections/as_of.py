@@ -17,7 +17,6 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from eventsourcing.utils import get_topic
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
@@ -42,6 +41,9 @@ class AsOf:
         return recorded_at.astimezone(ZoneInfo(self.time_zone)).date() > self.as_of
 
 
+ERASURES = (Team.MemberErased.__qualname__, Meeting.ItemErased.__qualname__)  # they reach back in time
+
+
 @contextmanager
 def team_as_of(
     app: Any,
@@ -53,10 +55,8 @@ def team_as_of(
     time_zone: str = "UTC",
 ) -> Iterator[AsOf]:
     with engine.connect() as live:
-        logged = team_log(live, team_id.hex)
-    position = known_at if known_at is not None else (logged[-1].id if logged else 0)
-    erasures = {get_topic(Team.MemberErased), get_topic(Meeting.ItemErased)}
-    notifications = [n for n in logged if n.id <= position or n.topic in erasures]
+        notifications = team_log(live, team_id.hex, known_at, and_later=ERASURES)
+    position = known_at if known_at is not None else (notifications[-1].id if notifications else 0)
     scratch = create_engine("sqlite://", poolclass=StaticPool)
     try:
         with scratch.begin() as conn:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     text,
 )
 
@@ -84,15 +85,19 @@ def stored_events_table(dialect: str) -> tuple[str, str]:
     return ("stored_events", "rowid") if dialect == "sqlite" else ("tracker_events", "notification_id")
 
 
-def team_log(conn: Connection, team_id: str, known_at: int | None = None) -> list[Notification]:
-    """One team's stored events in log order, up to a log position: one indexed query, no replay of others."""
+def team_log(
+    conn: Connection, team_id: str, known_at: int | None = None, and_later: tuple[str, ...] = ()
+) -> list[Notification]:
+    """One team's stored events in log order, up to a log position, and those of the types `and_later` (e.g.
+    "Team.MemberErased") recorded since: one indexed query, no replay of others."""
     table, position = stored_events_table(conn.dialect.name)
-    sql = (
+    sql = text(
         f"SELECT e.position, s.originator_id, s.originator_version, s.topic, s.state "
         f"FROM event_index e JOIN {table} s ON s.{position} = e.position "
-        "WHERE e.team_id = :team_id AND e.position <= :known_at ORDER BY e.position"
-    )
-    rows = conn.execute(text(sql), {"team_id": team_id, "known_at": known_at or 2**62})
+        "WHERE e.team_id = :team_id AND (e.position <= :known_at OR e.event_type IN :later) ORDER BY e.position"
+    ).bindparams(bindparam("later", expanding=True))
+    later = list(and_later) or [""]  # an empty IN list is not SQL everywhere
+    rows = conn.execute(sql, {"team_id": team_id, "known_at": known_at or 2**62, "later": later})
     return [
         Notification(
             id=row[0],

@@ -32,6 +32,9 @@ roster_members = Table(
 )
 
 
+NOT_OPENED = object()  # a name apply() opens itself (None is an erased one)
+
+
 class Roster:
     name = "roster"
     version = 2  # 2: names sealed from MemberJoined version 3, and erasable
@@ -52,16 +55,16 @@ class Roster:
         joined = [event for event, _ in batch if isinstance(event, Team.MemberJoined)]
         names = dict(zip((id(event) for event in joined), self.open_texts([e.name for e in joined]), strict=True))
         for event, position in batch:
-            self.apply(conn, event, position, names.get(id(event)))
+            self.apply(conn, event, position, names.get(id(event), NOT_OPENED))
 
-    def apply(self, conn: Connection, event: Any, position: int, name: str | None = None) -> None:
+    def apply(self, conn: Connection, event: Any, position: int, name: object = NOT_OPENED) -> None:
         if isinstance(event, Team.MemberJoined):
             conn.execute(
                 roster_members.insert(),
                 dict(
                     member_id=event.member_id.hex,
                     team_id=event.team_id.hex,
-                    name=name if name is not None else self.open_texts([event.name])[0],
+                    name=self.open_texts([event.name])[0] if name is NOT_OPENED else name,
                     role=event.role,
                     sector=event.sector,
                     gender=event.gender,
@@ -87,7 +90,12 @@ def members_of(conn: Connection, team_id: str) -> list[Any]:
     query = (
         select(roster_members)
         .where(roster_members.c.team_id == team_id)
-        .order_by(roster_members.c.left_on.is_not(None), roster_members.c.name)
+        .order_by(
+            roster_members.c.left_on.is_not(None),
+            roster_members.c.name.is_(None),  # erased members last, on every database
+            roster_members.c.name,
+            roster_members.c.member_id,
+        )
     )
     return list(conn.execute(query))
 

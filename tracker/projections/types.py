@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import DateTime, String
 from sqlalchemy.types import TypeDecorator
 
+from tracker.domain.events import SEALED_FORM
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in and out: SQLite keeps no time zone, PostgreSQL keeps one; both read back as UTC."""
@@ -82,6 +84,6 @@ places are sealed so that they can be erased, not to keep them secret: read mode
 
 def clear_texts_only(texts: list[str]) -> list[str | None]:
     """For a read model built with no key store: texts recorded in the clear only."""
-    if any(text.startswith("v1:") for text in texts):
+    if any(SEALED_FORM.fullmatch(text) for text in texts):
         raise ValueError("a sealed name or place needs the key store to be read")
     return list(texts)

@@ -79,10 +79,10 @@ def replay(
             *((outcome, then_board.outcomes[outcome], now_board.outcomes[outcome]) for outcome in now_board.outcomes),
         )
     ]
-    ledgers = [
-        (name, then_ledgers.get(name), summary, then_ledgers.get(name) != summary)
-        for name, summary in now_ledgers.items()
-    ]
+    ledgers = []
+    for member_id, (name, summary) in now_ledgers.items():
+        then_summary = then_ledgers[member_id][1] if member_id in then_ledgers else None
+        ledgers.append((name, then_summary, summary, then_summary != summary))
     then_counts = then.record.public_summary if then else {}
     public_counts = [
         (outcome, then_counts.get(outcome, 0), count, then_counts.get(outcome, 0) != count)
@@ -91,13 +91,16 @@ def replay(
     return Replay(now, then, leaf, comparison, dashboard, ledgers, public_counts)
 
 
-def _dashboard_and_ledgers(conn: Connection, team_id: str, today: date) -> tuple[Any, dict[str, dict[str, int]]]:
-    """The team dashboard and every member's ledger totals, from live tables or an as-of view alike."""
+def _dashboard_and_ledgers(
+    conn: Connection, team_id: str, today: date
+) -> tuple[Any, dict[str, tuple[str, dict[str, int]]]]:
+    """The team dashboard and every member's ledger totals by member id (two members may show alike: initials,
+    or erased), with their public name, from live tables or an as-of view alike."""
     ledgers = {}
     for member in members_of(conn, team_id):
         ledger = ledger_for_member(conn, member.member_id, today)
         if ledger is not None:
-            ledgers[public_name(member)] = ledger.summary
+            ledgers[member.member_id] = (public_name(member), ledger.summary)
     return team_dashboard(conn, team_id, today), ledgers
 
 

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from tracker.application.drafts import CommitmentDraft, DecisionDraft
-from tracker.domain.values import ProblemCategory
+from tracker.domain.values import ProblemCategory, Sector
+from tracker.projections.types import is_erased
 from tracker.vocabulary import label_of, shown_erased
 from tracker.web.errors import NotAChoice, chosen_id, error_summary, message_for
 from tracker.web.forms import NO_CHOICE, MeetingForm
@@ -87,8 +88,11 @@ class Offer:
 
 
 def member_choice(member: Any) -> SelectChoice:
-    """A member to choose, by full name (an erased member as "erased member": WTForms prints labels itself)."""
-    return SelectChoice(member.member_id, str(shown_erased(member.name, _)))
+    """A member to choose, by full name; an erased member as "erased member" with their sector, to tell two apart
+    (WTForms prints labels itself, past Jinja's finalize)."""
+    if is_erased(member.name):
+        return SelectChoice(member.member_id, f"{shown_erased(member.name, _)} · {_(label_of(member.sector, Sector))}")
+    return SelectChoice(member.member_id, member.name)
 
 
 def offer_members(form: MeetingForm, offer: Offer) -> None:
