@@ -90,6 +90,20 @@ def test_projections_rebuild_reports_progress(environment):
     assert result.stderr.count("rebuilding ") == 2
 
 
+def _first_member(environment):
+    """The demo's first member: id and name (opened with the key store)."""
+    from tracker.bootstrap import build_services
+    from tracker.config import Settings
+
+    services = build_services(Settings.from_env(environment), master_key=_master_key(environment))
+    try:
+        (joined,) = services.app.recorder.select_notifications(1, 1, topics=["tracker.domain.team:Team.MemberJoined"])
+        event = services.app.mapper.to_domain_event(joined)
+        return event.member_id, services.app.sealer.open(event.name)
+    finally:
+        services.close()
+
+
 def _first_confidential_commitment(environment):
     from tracker.bootstrap import build_services
     from tracker.config import Settings
@@ -123,6 +137,13 @@ def test_erase_rotate_and_restart(environment):
     erased = tracker(environment, "erase", str(commitment.id), "--reason", "person_request")
     assert erased.returncode == 0, erased.stderr
     assert str(commitment.decision_id) in erased.stdout
+    # and erases a member of the demo, at their request: the log still verifies, every proof with it
+    member_id, name = _first_member(environment)
+    erased = tracker(environment, "erase", str(member_id), "--reason", "person_request")
+    assert erased.returncode == 0, erased.stderr
+    verified = tracker(environment, "verify")
+    assert verified.returncode == 0, verified.stderr
+    assert name not in verified.stdout
     # and rotates the master key
     old_key = (Path(environment["TRACKER_INSTANCE_DIR"]) / "master.key").read_text()
     rotated = tracker(environment, "keys", "rotate")
