@@ -28,7 +28,7 @@ from tracker.persistence import (
     readiness,
     schema_lock,
 )
-from tracker.projections import all_projections, team_projections
+from tracker.projections import Meetings, Roster, all_projections, team_projections
 from tracker.projections.as_of import AsOf, team_as_of
 from tracker.projections.runner import ProjectionRunner
 from tracker.rate_limits import metadata as rate_limits
@@ -79,6 +79,14 @@ class Services:
         key_id = self.app.erase_item(item_id, reason=reason, by=by)
         forget_rendered_reports(self.settings.report_cache_dir)
         return key_id
+
+    def import_keys(self, keys: dict[str, str]) -> int:
+        """Restore data keys from a backup; when any were missing, the read models that keep members' names and
+        meetings' places opened read them again."""
+        count = self.key_store.import_keys(keys)
+        if count:
+            self.projections.rebuild([Roster.name, Meetings.name])
+        return count
 
     def close(self) -> None:
         self.app.close()

@@ -14,6 +14,7 @@ from tracker.confidentiality import MasterKey, MasterKeyError, data_keys, open_b
 from tracker.domain import Meeting
 from tracker.domain.access import PUBLIC, Viewer
 from tracker.projections.meetings import meetings
+from tracker.projections.roster import members_of
 from tracker.projections.types import is_erased
 
 PAGE = "/test"
@@ -194,8 +195,26 @@ def test_a_key_backup_restores_lost_keys_but_never_an_erased_one(services, story
     with services.engine.begin() as conn:
         conn.execute(data_keys.delete().where(data_keys.c.key_id == story.meeting.decision_ids[0].hex))
     assert app.read_commitment(story.meeting.commitment_ids[0], viewer=PUBLIC, page=PAGE).description.state == "erased"
-    assert services.key_store.import_keys(keys) == 1
+    assert services.import_keys(keys) == 1
     assert app.read_commitment(story.meeting.commitment_ids[0], viewer=PUBLIC, page=PAGE).description.shown
+
+
+def test_a_key_backup_brings_back_a_members_name_that_a_lost_key_had_hidden(services, story):
+    # given a database that lost a member's key, its read models rebuilt meanwhile: the name reads as erased
+    keys = services.key_store.export_keys()
+    with services.engine.begin() as conn:
+        conn.execute(data_keys.delete().where(data_keys.c.key_id == story.chair.hex))
+    services.projections.rebuild()
+    assert all(is_erased(row.name) for row in members_of_team(services, story) if row.member_id == story.chair.hex)
+    # when the key backup is imported
+    assert services.import_keys(keys) == 1
+    # then the read models read the name again
+    assert {row.name for row in members_of_team(services, story)} >= {"Айгүл Осмонова"}
+
+
+def members_of_team(services, story):
+    with services.engine.connect() as conn:
+        return members_of(conn, story.team_id.hex)
 
 
 def _wrapped_key(services, key_id) -> bytes:

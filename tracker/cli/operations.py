@@ -193,7 +193,7 @@ def import_keys(file: Path, passphrase_file: Path | None) -> None:
     """Restore data keys from a backup made by `tracker keys export`."""
     payload = json.loads(open_backup(file.read_bytes(), _passphrase(passphrase_file, confirm=False)))
     with opened_services(project_synchronously=False) as services:
-        count = services.key_store.import_keys(payload["keys"])
+        count = services.import_keys(payload["keys"])
     click.echo(f"imported {count} data keys ({len(payload['keys']) - count} were already here)")
 
 
