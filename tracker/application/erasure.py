@@ -84,14 +84,19 @@ class Erasure:
             self.sealer.key_store.flush()
 
     def _team_of_member(self: Any, member_id: UUID) -> UUID | None:
-        topic = get_topic(Team.MemberJoined)
-        start = 1
+        joined = self._event_naming(Team.MemberJoined, "member_id", member_id)
+        return joined.originator_id if joined else None
+
+    def _event_naming(self: Any, event_class: type, field: str, item_id: UUID) -> Any:
+        """The first event of a type whose `field` is the item (a member joining, a decision recorded): the log's
+        events of that type, scanned for the id's bytes before any is decoded."""
+        topic, start = get_topic(event_class), 1
         while notifications := self.recorder.select_notifications(start, 1000, topics=[topic]):
             for notification in notifications:
-                if member_id.hex.encode() in notification.state:
+                if item_id.hex.encode() in notification.state:
                     event = self.mapper.to_domain_event(notification)
-                    if event.member_id == member_id:
-                        return event.originator_id
+                    if getattr(event, field) == item_id:
+                        return event
             start = notifications[-1].id + 1
         return None
 
@@ -106,13 +111,6 @@ class Erasure:
             return aggregate, aggregate.id
         if isinstance(aggregate, Commitment):
             return self._get(Meeting, aggregate.meeting_id), aggregate.decision_id
-        topic = get_topic(Meeting.DecisionRecorded)
-        start = 1
-        while notifications := self.recorder.select_notifications(start, 1000, topics=[topic]):
-            for notification in notifications:
-                if item_id.hex.encode() in notification.state:
-                    event = self.mapper.to_domain_event(notification)
-                    if event.decision_id == item_id:
-                        return self._get(Meeting, event.originator_id), item_id
-            start = notifications[-1].id + 1
+        if recorded := self._event_naming(Meeting.DecisionRecorded, "decision_id", item_id):
+            return self._get(Meeting, recorded.originator_id), item_id
         raise NotFound(f"no meeting, decision, commitment, problem or member {item_id}")
