@@ -72,7 +72,7 @@ class Erasure:
 
     def _forget_snapshots(self: Any, team_id: UUID) -> None:
         """Delete the team's snapshots: one taken before the erasure may hold the name; the next is taken from
-        the team as it is now."""
+        the team as it is now. (erase_item then empties the SQLite WAL.)"""
         recorder = self.snapshots.recorder
         sqlite = isinstance(recorder, SQLiteAggregateRecorder)
         placeholder, originator = ("?", team_id.hex) if sqlite else ("%s", team_id)  # as eventsourcing keeps it
@@ -80,8 +80,6 @@ class Erasure:
             cursor.execute(
                 f"DELETE FROM {recorder.events_table_name} WHERE originator_id = {placeholder}", (originator,)
             )
-        if sqlite:
-            self.sealer.key_store.flush()
 
     def _team_of_member(self: Any, member_id: UUID) -> UUID | None:
         joined = self._event_naming(Team.MemberJoined, "member_id", member_id)

@@ -25,7 +25,7 @@ from sqlalchemy import (
 
 from tracker.domain.meeting import Meeting
 from tracker.projections.batch import Batch, Rows, stored_ids
-from tracker.projections.types import ERASED_PLACE, ErasableText, OpenTexts, UTCDateTime, clear_texts_only
+from tracker.projections.types import ERASED_PLACE, ErasableText, OpensTexts, UTCDateTime
 
 metadata = MetaData()
 meetings = Table(
@@ -84,7 +84,7 @@ meeting_corrections = Table(
 )
 
 
-class Meetings:
+class Meetings(OpensTexts):
     name = "meetings"
     version = 3  # 2: meeting_corrections indexed by team; 3: places sealed from Meeting.Held version 2, erasable
     metadata = metadata
@@ -98,9 +98,6 @@ class Meetings:
         Meeting.ItemErased,
     )
 
-    def __init__(self, open_texts: OpenTexts = clear_texts_only) -> None:
-        self.open_texts = open_texts
-
     def apply(self, conn: Connection, event: Any, position: int) -> None:
         self.apply_batch(conn, [(event, position)])
 
@@ -108,8 +105,7 @@ class Meetings:
         rows = Rows(conn)
         later = [e.originator_id.hex for e, _ in batch if not isinstance(e, Meeting.Held)]
         known = stored_ids(conn, meetings.c.meeting_id, later)
-        held = [event for event, _ in batch if isinstance(event, Meeting.Held)]
-        places = dict(zip((id(event) for event in held), self.open_texts([e.place for e in held]), strict=True))
+        places = self.opened([event for event, _ in batch if isinstance(event, Meeting.Held)], "place")
         for event, position in batch:
             if isinstance(event, Meeting.Held):
                 self._held(rows, event, places[id(event)], position)

@@ -13,7 +13,7 @@ from sqlalchemy import Column, Connection, Date, MetaData, String, Table, select
 
 from tracker.domain.team import Team
 from tracker.projections.batch import Batch
-from tracker.projections.types import ERASED_MEMBER, ErasableText, OpenTexts, clear_texts_only, is_erased
+from tracker.projections.types import ERASED_MEMBER, ErasableText, OpensTexts, is_erased
 
 metadata = MetaData()
 roster_members = Table(
@@ -32,10 +32,7 @@ roster_members = Table(
 )
 
 
-NOT_OPENED = object()  # a name apply() opens itself (None is an erased one)
-
-
-class Roster:
+class Roster(OpensTexts):
     name = "roster"
     version = 2  # 2: names sealed from MemberJoined version 3, and erasable
     metadata = metadata
@@ -47,24 +44,23 @@ class Roster:
         Team.MemberErased,
     )
 
-    def __init__(self, open_texts: OpenTexts = clear_texts_only) -> None:
-        self.open_texts = open_texts
+    def apply(self, conn: Connection, event: Any, position: int) -> None:
+        self.apply_batch(conn, [(event, position)])
 
     def apply_batch(self, conn: Connection, batch: Batch) -> None:
         """The batch's names opened at once (one key query), then applied in order."""
-        joined = [event for event, _ in batch if isinstance(event, Team.MemberJoined)]
-        names = dict(zip((id(event) for event in joined), self.open_texts([e.name for e in joined]), strict=True))
-        for event, position in batch:
-            self.apply(conn, event, position, names.get(id(event), NOT_OPENED))
+        names = self.opened([event for event, _ in batch if isinstance(event, Team.MemberJoined)], "name")
+        for event, _position in batch:
+            self._apply(conn, event, names.get(id(event)))
 
-    def apply(self, conn: Connection, event: Any, position: int, name: object = NOT_OPENED) -> None:
+    def _apply(self, conn: Connection, event: Any, name: str | None) -> None:
         if isinstance(event, Team.MemberJoined):
             conn.execute(
                 roster_members.insert(),
                 dict(
                     member_id=event.member_id.hex,
                     team_id=event.team_id.hex,
-                    name=self.open_texts([event.name])[0] if name is NOT_OPENED else name,
+                    name=name,
                     role=event.role,
                     sector=event.sector,
                     gender=event.gender,

@@ -121,8 +121,10 @@ def _entries(
 ) -> list[dict[str, Any]]:
     events = _stored_events(conn, decode, [row.position for row in rows])
     by_id = {team.team_id: team for team in teams}
-    erased = _erased_members(conn, [e.member_id.hex for e in events.values() if isinstance(e, Team.MemberJoined)])
-    erased |= _erased_meetings(conn, [e.originator_id.hex for e in events.values() if isinstance(e, Meeting.Held)])
+    joined = [e.member_id.hex for e in events.values() if isinstance(e, Team.MemberJoined)]
+    held = [e.originator_id.hex for e in events.values() if isinstance(e, Meeting.Held)]
+    erased = _erased(conn, roster_members.c.member_id, roster_members.c.name, joined)
+    erased |= _erased(conn, meetings.c.meeting_id, meetings.c.place, held)
     fields = reader.event_fields(
         viewer, page, [(UUID(row.team_id), _own_fields(events.get(row.position), erased)) for row in rows]
     )
@@ -158,20 +160,11 @@ def _own_fields(event: Any, erased: set[str]) -> dict[str, Any]:
     return fields
 
 
-def _erased_members(conn: Connection, member_ids: list[str]) -> set[str]:
-    if not member_ids:
+def _erased(conn: Connection, id_column: Any, text_column: Any, ids: list[str]) -> set[str]:
+    """Those of the ids whose erasable text (a member's name, a meeting's place) is erased in the read model."""
+    if not ids:
         return set()
-    query = select(roster_members.c.member_id).where(
-        roster_members.c.member_id.in_(member_ids), roster_members.c.name.is_(None)
-    )
-    return set(conn.execute(query).scalars())
-
-
-def _erased_meetings(conn: Connection, meeting_ids: list[str]) -> set[str]:
-    if not meeting_ids:
-        return set()
-    query = select(meetings.c.meeting_id).where(meetings.c.meeting_id.in_(meeting_ids), meetings.c.place.is_(None))
-    return set(conn.execute(query).scalars())
+    return set(conn.execute(select(id_column).where(id_column.in_(ids), text_column.is_(None))).scalars())
 
 
 def _stored_events(conn: Connection, decode: Decode, positions: list[int]) -> dict[int, Any]:
